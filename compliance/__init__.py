@@ -1,0 +1,3 @@
+"""compliance: a sanctions and compliance exposure checker."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,1 @@
+"""exposure package."""
