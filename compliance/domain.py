@@ -85,9 +85,17 @@ class EventDate:
 
 @dataclass(frozen=True, slots=True)
 class RelationRef:
-    """A link from a listed party to another party named by the same source."""
+    """A link from a listed party to another party named by the same source.
 
-    kind: str  # linked_to | owner | owned | parent | subsidiary | director | family | associate
+    ``kind`` reads from this record's side: "owner" = the other party owns
+    this one; "owned" = this party owns the other; "parent" = the other is
+    this one's parent company; "subsidiary" = the other is this one's
+    subsidiary; "director" = the other is a director or officer of this one;
+    "directs" = this party is a director or officer of the other; "family",
+    "associate" and "linked_to" are symmetric.
+    """
+
+    kind: str
     other_ref: str | None = None  # the source's reference of the other party, when given
     other_name: str | None = None
     share_pct: float | None = None  # ownership share when stated; None = unknown

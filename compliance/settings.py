@@ -19,9 +19,7 @@ DATA_DIR = Path(os.environ.get("COMPLIANCE_DATA_DIR") or user_data_dir("complian
 DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'compliance.db'}"
 
 # Folder of list-source YAML files and shipped samples (the repository's lists/).
-LISTS_DIR = Path(
-    os.environ.get("COMPLIANCE_LISTS_DIR") or Path(__file__).resolve().parent.parent / "lists"
-)
+LISTS_DIR = Path(os.environ.get("COMPLIANCE_LISTS_DIR") or Path(__file__).resolve().parent.parent / "lists")
 
 # Where refreshes keep the files they download, one folder per source and version.
 DOWNLOAD_DIR = Path(os.environ.get("COMPLIANCE_DOWNLOAD_DIR") or DATA_DIR / "downloads")

@@ -1,0 +1,5 @@
+"""``python -m compliance`` runs the command-line tool."""
+
+from compliance.cli.main import run
+
+run()

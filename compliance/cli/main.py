@@ -1,0 +1,101 @@
+"""The ``compliance`` command: one sub-app per noun.
+
+Errors a user can cause are printed as one line (and a hint) on stderr with
+a non-zero exit code; never a traceback.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from typing import Annotated
+
+import typer
+from sqlalchemy.exc import OperationalError, SQLAlchemyError
+
+from compliance import __version__
+from compliance.cli import db as db_cli
+from compliance.cli import demo as demo_cli
+from compliance.cli import lists as lists_cli
+from compliance.cli import schedule as schedule_cli
+from compliance.cli._output import err_console
+from compliance.errors import ComplianceError
+
+app = typer.Typer(
+    name="compliance",
+    help=(
+        "Sanctions and compliance exposure checker: official sanctions lists, kept current and "
+        "versioned, in a database you control."
+    ),
+    no_args_is_help=True,
+    pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+app.add_typer(db_cli.app, name="db")
+app.add_typer(lists_cli.app, name="lists")
+app.add_typer(schedule_cli.app, name="schedule")
+app.command("demo")(demo_cli.demo)
+
+
+def _version(value: bool) -> None:
+    if value:
+        print(f"compliance {__version__}")
+        raise typer.Exit()
+
+
+@app.callback()
+def main(
+    database_url: Annotated[
+        str | None,
+        typer.Option(
+            "--database-url",
+            metavar="URL",
+            help=(
+                "Database to use (default: COMPLIANCE_DATABASE_URL, else an SQLite file in your data folder)."
+            ),
+            show_default=False,
+        ),
+    ] = None,
+    version: Annotated[
+        bool, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = False,
+) -> None:
+    """Sanctions and compliance exposure checker."""
+    if database_url:
+        os.environ["COMPLIANCE_DATABASE_URL"] = database_url
+
+
+def run() -> None:
+    """Entry point: run the app, turning known errors into one clear line."""
+    try:
+        code = app(standalone_mode=False)
+        if isinstance(code, int) and code:
+            sys.exit(code)
+    except ComplianceError as exc:
+        err_console.print(f"Error: {exc}", markup=False, soft_wrap=True)
+        if exc.hint:
+            err_console.print(f"Hint: {exc.hint}", markup=False, soft_wrap=True)
+        sys.exit(exc.exit_code)
+    except OperationalError as exc:
+        line = str(exc.orig).strip().splitlines()[0] if exc.orig else "unknown error"
+        err_console.print(f"Error: the database could not be used: {line}", markup=False, soft_wrap=True)
+        sys.exit(3)
+    except SQLAlchemyError as exc:
+        err_console.print(f"Error: database error: {str(exc).splitlines()[0]}", markup=False, soft_wrap=True)
+        sys.exit(3)
+    except KeyboardInterrupt:
+        err_console.print("Interrupted: nothing was half-written (each change is one transaction).")
+        sys.exit(130)
+    except typer.Exit as exc:
+        sys.exit(exc.exit_code)
+    except typer.Abort:
+        err_console.print("Aborted.")
+        sys.exit(1)
+    except Exception as exc:  # click's usage errors arrive here in standalone_mode=False
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            sys.exit(exc.exit_code)
+        raise
