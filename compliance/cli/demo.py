@@ -18,7 +18,7 @@ def demo(
 ) -> None:
     """Build a fresh demo database from the sample lists shipped in lists/samples (no network)."""
     from compliance.db import migrate
-    from compliance.db.session import get_engine
+    from compliance.db.session import dispose_engines
     from compliance.lists.samples import load_samples
 
     output.mkdir(parents=True, exist_ok=True)
@@ -27,7 +27,7 @@ def demo(
         Path(f"{db_file}{suffix}").unlink(missing_ok=True)
     url = f"sqlite:///{db_file}"
     os.environ["COMPLIANCE_DATABASE_URL"] = url
-    get_engine.cache_clear()
+    dispose_engines()
     migrate.upgrade(url)
     console.print(f"Demo database: {db_file}", markup=False)
 

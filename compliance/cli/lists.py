@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 from pathlib import Path
 
 import typer
@@ -83,6 +84,12 @@ def load(
         "--partial",
         help="The file is an excerpt: skip the minimum-size check and delist nothing that is absent.",
     ),
+    list_date: datetime | None = typer.Option(
+        None,
+        "--list-date",
+        formats=["%Y-%m-%d"],
+        help="Publication date of the list, for files that do not state one (YYYY-MM-DD).",
+    ),
 ) -> None:
     """Load a list from local files as a new version (offline)."""
     from compliance.lists.lock import refresh_lock
@@ -95,6 +102,7 @@ def load(
             path,
             fmt=fmt,
             partial=partial,
+            list_date=list_date.date() if list_date else None,
             progress=lambda n: bar.update(bar.task_ids[0], completed=n),
         )
     _print_result(result)

@@ -219,7 +219,7 @@ def _save_body(
     sink = _Sink(url, dest, max_bytes, None if encoded else announced, progress)
     try:
         try:
-            for chunk in response.iter_content(CHUNK_SIZE):
+            for chunk in _body_chunks(response):
                 sink.write(chunk)
         except (
             requests.RequestException,
@@ -236,6 +236,22 @@ def _save_body(
         return sink.commit()
     finally:
         sink.discard()
+
+
+def _body_chunks(response: requests.Response) -> Iterator[bytes]:
+    """The body, content-decoded, in pieces as they arrive.
+
+    ``read1`` (urllib3 2) hands over whatever has arrived instead of waiting
+    for a full chunk, so the byte count in a "stopped after ..." message is
+    exact; older urllib3 falls back to fixed-size reads.
+    """
+    raw = response.raw
+    read1 = getattr(raw, "read1", None)
+    if read1 is None:
+        yield from response.iter_content(CHUNK_SIZE)
+        return
+    while chunk := read1(CHUNK_SIZE, decode_content=True):
+        yield chunk
 
 
 def _content_length(response: requests.Response) -> int | None:
@@ -310,10 +326,12 @@ def _causes(exc: BaseException) -> Iterator[BaseException]:
 
 
 def _is_timeout(exc: BaseException) -> bool:
-    return any(
-        isinstance(cause, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError))
-        for cause in _causes(exc)
-    )
+    for cause in _causes(exc):
+        if isinstance(cause, urllib3.exceptions.NewConnectionError):
+            continue  # urllib3 files a failed connection under time-outs; it is not one
+        if isinstance(cause, (requests.Timeout, urllib3.exceptions.TimeoutError, TimeoutError)):
+            return True
+    return False
 
 
 def _request_problem(url: str, exc: requests.RequestException, timeout: float) -> Exception:
@@ -327,13 +345,13 @@ def _request_problem(url: str, exc: requests.RequestException, timeout: float) -
         return FetchError(url, "the server redirected too many times")
     if isinstance(exc, requests.exceptions.SSLError):
         return FetchError(url, f"the secure connection to {host} failed (certificate or TLS problem)")
-    if _is_timeout(exc):
-        return _Retry(f"no answer from {host} within {timeout:g} s")
     causes = list(_causes(exc))
     if any(isinstance(c, (urllib3.exceptions.NameResolutionError, socket.gaierror)) for c in causes):
         return _Retry(f"the server name {host} could not be found")
     if any(isinstance(c, ConnectionRefusedError) for c in causes):
         return _Retry(f"{host} refused the connection")
+    if _is_timeout(exc):
+        return _Retry(f"no answer from {host} within {timeout:g} s")
     if any(isinstance(c, (http.client.RemoteDisconnected, urllib3.exceptions.ProtocolError)) for c in causes):
         return _Retry(f"{host} closed the connection before answering")
     if isinstance(exc, requests.ConnectionError):

@@ -191,6 +191,7 @@ def load(
     progress: ProgressFn | None = None,
     actor: str | None = None,
     enforce_counts: bool = True,
+    list_date: date | None = None,
 ) -> LoadResult:
     """Load the list file(s) at ``path`` as the new version of ``source``.
 
@@ -198,6 +199,8 @@ def load(
     enforced and entries absent from it are not delisted.
     ``enforce_counts``: False only for the shipped demo samples, which stand
     for whole lists but are a few entries long.
+    ``list_date``: the list's publication date, for files that do not
+    print one (OFAC's CSV files); a date inside the file wins.
     ``file_meta``: per file name, what the download learnt (url, etag,
     last_modified), stored with the snapshot for conditional refreshes.
     """
@@ -231,6 +234,8 @@ def load(
     # Parse fully, outside any transaction.
     report = ParseReport()
     records = _parse_all(source, module, path, report, progress)
+    if report.published is None and list_date is not None:
+        report.published = list_date
     mode = report.mode
     if mode == "full" and partial:
         mode = "partial"

@@ -15,6 +15,8 @@ from pathlib import Path
 import yaml
 
 _TABLE = Path(__file__).with_name("countries.yml")
+_BRACKETS = re.compile(r"\([^)]*\)")
+_NOW = re.compile(r"\b(?:now|currently)\s+([^()]+?)\s*\)?\s*$", re.IGNORECASE)
 
 
 def _key(text: str) -> str:
@@ -44,9 +46,19 @@ def country_code(text: str | None) -> str | None:
         return None
     by_name, names = _index()
     stripped = text.strip()
-    if len(stripped) == 2 and stripped.upper() in names:
-        return stripped.upper()
-    return by_name.get(_key(stripped))
+    # Two capital letters are a code ("CN"); "na" (not available) is not Namibia.
+    if len(stripped) == 2 and stripped.isupper() and stripped in names:
+        return stripped
+    found = by_name.get(_key(stripped))
+    if found is None:
+        # "Pakistan (at time of listing)", "Ukrainian SSR (now Ukraine)",
+        # "Former USSR Currently Belarus": the country named last is the one in force.
+        later = _NOW.search(stripped)
+        if later:
+            found = by_name.get(_key(later.group(1)))
+        if found is None:
+            found = by_name.get(_key(_BRACKETS.sub(" ", stripped)))
+    return found
 
 
 def country_name(code: str | None) -> str | None:
