@@ -189,7 +189,7 @@ def status(
         if r.mode == "partial":
             state += ", excerpt"
         if r.last_error:
-            state += f"; last attempt failed: {r.last_error[:80]}"
+            state += ", last attempt failed"
         table.add_row(
             r.key,
             str(r.version or "-"),
@@ -200,6 +200,9 @@ def status(
             state,
         )
     console.print(table)
+    for r in rows:
+        if r.last_error:
+            console.print(f"{r.key}: last attempt failed: {r.last_error}", markup=False, soft_wrap=True)
 
 
 @app.command("history")

@@ -9,6 +9,7 @@ for one source is recorded on it and does not stop the others.
 from __future__ import annotations
 
 import shutil
+import tempfile
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -170,8 +171,9 @@ def _refresh_one(
     if latest is not None and not force:
         known = {str(row["url"]): row for row in latest.files if row.get("url")}
     stamp = _now().strftime("%Y%m%dT%H%M%SZ")
-    folder = settings.DOWNLOAD_DIR / source.key / stamp
-    folder.mkdir(parents=True, exist_ok=True)
+    (settings.DOWNLOAD_DIR / source.key).mkdir(parents=True, exist_ok=True)
+    # Downloads land in a private folder, renamed after the version once loaded.
+    folder = Path(tempfile.mkdtemp(prefix=".download-", dir=settings.DOWNLOAD_DIR / source.key))
     keep = False
     try:
         results = []
@@ -208,7 +210,10 @@ def _refresh_one(
             file_meta=meta,
             fetched_at=_now(),
         )
-        keep = result.status == "loaded"
+        if result.status == "loaded":
+            kept = settings.DOWNLOAD_DIR / source.key / f"v{result.version:04d}-{stamp}"
+            folder.rename(kept)
+            keep = True
         if result.status == "unchanged":
             # Same content under new headers: remember them for the next conditional request.
             _remember_headers(source, meta)
