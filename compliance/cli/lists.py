@@ -285,9 +285,17 @@ def diff(
     ):
         if not lines:
             continue
-        table = Table("ref", "name", "what changed" if label == "changed" else "", title=label)
+        last = {"changed": "what changed", "removed": "delisted on"}.get(label, "listed on")
+        table = Table("ref", "name", "list / programs", last, title=label)
         for line in lines[:limit]:
-            table.add_row(line.ref, line.name, ", ".join(line.fields))
+            where = line.sublist or ""
+            if line.programs:
+                where = f"{where} [{', '.join(line.programs)}]".strip()
+            detail = {
+                "changed": ", ".join(line.fields),
+                "removed": line.delisted_on or "",
+            }.get(label, line.listed_on or "")
+            table.add_row(line.ref, line.name, where, detail)
         console.print(table)
         if len(lines) > limit:
             console.print(f"... and {len(lines) - limit:,} more {label} (use --limit or --json).")

@@ -548,15 +548,39 @@ def _maybe_date(text: Any) -> date | None:
         return None
 
 
-def changes_for(session: Session, snapshot_id: int) -> list[tuple[str, str, str, list[str] | None]]:
-    """(change, ref, name, fields) for every line of a version's diff."""
+@dataclass(frozen=True)
+class ChangeLine:
+    change: str
+    ref: str
+    name: str
+    fields: list[str]
+    sublist: str | None
+    programs: list[str]
+    listed_on: date | None
+    delisted_on: date | None
+
+
+def changes_for(session: Session, snapshot_id: int) -> list[ChangeLine]:
+    """Every line of a version's diff, by kind of change then reference."""
     rows = session.execute(
-        select(DesignationChange.change, Designation.ref, Designation.name, DesignationChange.fields)
+        select(
+            DesignationChange.change,
+            Designation.ref,
+            Designation.name,
+            DesignationChange.fields,
+            Designation.sublist,
+            Designation.programs,
+            Designation.listed_on,
+            Designation.delisted_on,
+        )
         .join(Designation, Designation.id == DesignationChange.designation_id)
         .where(DesignationChange.snapshot_id == snapshot_id)
         .order_by(DesignationChange.change, Designation.ref)
     )
-    return [(c, r, n, f) for c, r, n, f in rows]
+    return [
+        ChangeLine(c, r, n, list(f or []), sub, list(progs or []), listed, delisted)
+        for c, r, n, f, sub, progs, listed, delisted in rows
+    ]
 
 
 def add_audit(

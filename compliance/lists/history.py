@@ -16,6 +16,10 @@ class DiffLine:
     ref: str
     name: str
     fields: list[str] = field(default_factory=list)
+    sublist: str | None = None
+    programs: list[str] = field(default_factory=list)
+    listed_on: str | None = None
+    delisted_on: str | None = None
 
 
 @dataclass
@@ -71,6 +75,16 @@ def diff(source: str, number: int | None = None) -> DiffReport:
             )
         rows = lists_repo.changes_for(session, snap.id)
     buckets: dict[str, list[DiffLine]] = {"added": [], "removed": [], "changed": [], "relisted": []}
-    for change, ref, name, fields in rows:
-        buckets[change].append(DiffLine(ref, name, list(fields or [])))
+    for row in rows:
+        buckets[row.change].append(
+            DiffLine(
+                row.ref,
+                row.name,
+                row.fields,
+                row.sublist,
+                row.programs,
+                row.listed_on.isoformat() if row.listed_on else None,
+                row.delisted_on.isoformat() if row.delisted_on else None,
+            )
+        )
     return DiffReport(snap, buckets["added"], buckets["removed"], buckets["changed"], buckets["relisted"])

@@ -91,8 +91,7 @@ def test_sdn_2023_then_2024_reports_exact_diff(migrated: str, shared_lists: Path
         # Every entry of both versions is kept: nothing is deleted.
         assert session.scalar(select(func.count()).select_from(Designation)) == len(set(old) | set(new))
         changes = {
-            (change, ref)
-            for change, ref, _name, _fields in lists_repo.changes_for(session, second_snapshot_id(session))
+            (line.change, line.ref) for line in lists_repo.changes_for(session, second_snapshot_id(session))
         }
     assert {ref for kind, ref in changes if kind == "added"} == expected_added
     assert {ref for kind, ref in changes if kind == "removed"} == expected_removed
