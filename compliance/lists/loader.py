@@ -156,10 +156,19 @@ def choose_format(source: SourceConfig, path: Path, fmt: str | None) -> tuple[st
     )
 
 
+@dataclass(slots=True)
+class _Parsed:
+    """A record in its stored form; the parser's objects are not kept, to save memory."""
+
+    data: dict[str, Any]
+    incomplete: frozenset[str]
+    delete: bool
+
+
 def _parse_all(
     source: SourceConfig, module: ListFormat, path: Path, report: ParseReport, progress: ProgressFn | None
-) -> dict[str, ListRecord]:
-    records: dict[str, ListRecord] = {}
+) -> dict[str, _Parsed]:
+    records: dict[str, _Parsed] = {}
     iterator: Iterator[ListRecord] = module.parse(path, report)
     for count, record in enumerate(iterator, start=1):
         if not record.ref:
@@ -172,7 +181,9 @@ def _parse_all(
         if not record.delete and not record.names:
             report.problems.append(f"entry {record.ref}: has no name; skipped")
             continue
-        records[record.ref] = record
+        records[record.ref] = _Parsed(
+            {} if record.delete else record_to_dict(record), record.incomplete, record.delete
+        )
         if progress and count % 500 == 0:
             progress(count)
     return records
@@ -322,7 +333,7 @@ def load(
 
 
 def _plan(
-    records: dict[str, ListRecord], current: dict[str, lists_repo.CurrentEntry], mode: str
+    records: dict[str, _Parsed], current: dict[str, lists_repo.CurrentEntry], mode: str
 ) -> VersionPlan:
     plan = VersionPlan()
     for ref, record in records.items():
@@ -340,7 +351,7 @@ def _plan(
                     )
                 )
             continue
-        data = record_to_dict(record)
+        data = record.data
         if existing is not None:
             # What this input could not supply is taken from the version in force.
             for name in record.incomplete:
