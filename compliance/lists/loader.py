@@ -332,9 +332,7 @@ def load(
     )
 
 
-def _plan(
-    records: dict[str, _Parsed], current: dict[str, lists_repo.CurrentEntry], mode: str
-) -> VersionPlan:
+def _plan(records: dict[str, _Parsed], current: dict[str, lists_repo.CurrentEntry], mode: str) -> VersionPlan:
     plan = VersionPlan()
     for ref, record in records.items():
         existing = current.get(ref)

@@ -132,3 +132,18 @@ def test_readme_usage_examples_run(tmp_path: Path) -> None:
         result = cli(*args, env=env)
         assert result.returncode == 0, f"{example}\n{result.stdout}\n{result.stderr}"
         assert "Traceback" not in result.stderr
+
+
+def test_second_refresh_says_a_refresh_is_running(tmp_path: Path) -> None:
+    from compliance.lists.lock import refresh_lock
+
+    lock = tmp_path / "refresh.lock"
+    env = {
+        "COMPLIANCE_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}",
+        "COMPLIANCE_LOCK_FILE": str(lock),
+    }
+    with refresh_lock(lock):
+        result = cli("lists", "load", "bis_dpl", "lists/samples/bis_dpl/dpl.txt", "--partial", env=env)
+    assert result.returncode == 6
+    assert "Another list refresh is already running (pid" in result.stderr
+    assert "Traceback" not in result.stderr

@@ -239,3 +239,22 @@ def test_partial_load_still_enforces_maximum(sqlite_db: str, samples: Path) -> N
     source = replace(get_source("bis_dpl"), max_records=1)
     with pytest.raises(CountAssertionError, match="at most 1"):
         loader.load(source, samples / "bis_dpl" / "dpl.txt", partial=True)
+
+
+def test_utf16_resave_reads_the_same_entries(sqlite_db: str, samples: Path, tmp_path: Path) -> None:
+    source = get_source("bis_dpl")
+    sample = samples / "bis_dpl" / "dpl.txt"
+    first = loader.load(source, sample, partial=True)
+    resaved = tmp_path / "dpl.txt"
+    resaved.write_bytes(sample.read_text(encoding="utf-8").encode("utf-16"))
+    second = loader.load(source, resaved, partial=True)
+    assert second.status == "loaded"  # other bytes, so a new version...
+    assert (second.added, second.removed, second.changed) == (0, 0, 0)  # ...with the same entries
+    assert second.unchanged == first.record_count
+
+
+def test_undecodable_file_is_refused(sqlite_db: str, tmp_path: Path) -> None:
+    bad = tmp_path / "dpl.txt"
+    bad.write_bytes(b"\xff\xfe" + b"\x00\xd8" * 10)  # UTF-16 mark, then a broken surrogate
+    with pytest.raises(ListDataError, match="UTF-16"):
+        loader.load(get_source("bis_dpl"), bad, partial=True)

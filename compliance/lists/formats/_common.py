@@ -51,6 +51,10 @@ def detect_encoding(path: Path, candidates: Sequence[str] = ("utf-8", "cp1252"))
     UTF-8 is tried first because Windows-1252 decodes almost any bytes; a file
     that is neither raises ``ListDataError``.
     """
+    start = head_bytes(path, 4)
+    if start.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        # A spreadsheet's "Unicode text" re-save: UTF-16 with a byte-order mark.
+        candidates = ("utf-16",)
     for encoding in candidates:
         decoder = codecs.getincrementaldecoder(encoding)()
         try:
@@ -61,6 +65,8 @@ def detect_encoding(path: Path, candidates: Sequence[str] = ("utf-8", "cp1252"))
         except UnicodeDecodeError:
             continue
         return "utf-8-sig" if encoding == "utf-8" else encoding
+    if candidates == ("utf-16",):
+        raise ListDataError(str(path), "the file starts as UTF-16 text but is damaged")
     raise ListDataError(str(path), f"the text is in none of the expected encodings ({', '.join(candidates)})")
 
 
