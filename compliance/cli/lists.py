@@ -139,7 +139,12 @@ def refresh(
             err_console.print(f"{outcome.source}: FAILED: {outcome.error}", markup=False, soft_wrap=True)
             if outcome.hint:
                 err_console.print(f"  Hint: {outcome.hint}", markup=False)
-            err_console.print("  The version already loaded stays in force.", markup=False)
+            if outcome.version_in_force is not None:
+                err_console.print(
+                    f"  Version {outcome.version_in_force} stays in force; nothing was changed.", markup=False
+                )
+            else:
+                err_console.print("  No version of this list is loaded yet.", markup=False)
         elif outcome.status == "not_modified":
             console.print(f"{outcome.source}: unchanged on the server since the last refresh.", markup=False)
         elif outcome.result is not None:

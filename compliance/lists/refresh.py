@@ -36,6 +36,8 @@ class RefreshOutcome:
     result: loader.LoadResult | None = None
     error: str | None = None
     hint: str | None = None
+    # On failure: the version still in force, if any.
+    version_in_force: int | None = None
 
 
 @dataclass(frozen=True)
@@ -156,7 +158,16 @@ def refresh(
                         source.key,
                         {"error": str(exc)},
                     )
-                outcomes.append(RefreshOutcome(source.key, "failed", error=str(exc), hint=exc.hint))
+                    latest = lists_repo.latest_snapshot(session, source.key)
+                outcomes.append(
+                    RefreshOutcome(
+                        source.key,
+                        "failed",
+                        error=str(exc),
+                        hint=exc.hint,
+                        version_in_force=latest.version if latest else None,
+                    )
+                )
         return outcomes
 
 

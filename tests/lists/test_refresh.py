@@ -219,7 +219,7 @@ def test_cli_refresh_failure_is_one_clear_line(
     assert failed.returncode == 1
     assert "Traceback" not in failed.stderr
     assert "test_dpl: FAILED:" in failed.stderr
-    assert "version already loaded stays in force" in failed.stderr
+    assert "Version 1 stays in force; nothing was changed." in failed.stderr
 
     status = _cli("lists", "status", env=env)
     assert status.returncode == 0
