@@ -1,0 +1,1 @@
+"""Screening: the matching engine applied to the lists in the database."""
