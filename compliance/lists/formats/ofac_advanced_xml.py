@@ -32,7 +32,8 @@ pass 1 before any record is yielded.
 
 Listing date and sub-list follow the Enhanced XML rules (see
 ``ofac_enhanced_xml``): the generic "Consolidated List" is used only when no
-specific list is given; among specific lists the SDN List, else the earliest.
+specific list is given. In an SDN file (every sanctions entry on the SDN List)
+the SDN List is shown; in the consolidated file, the entry's non-SDN list.
 The ``original`` of a record holds the party's XML and, as compact XML, the
 sanctions entries, documents, relationships and locations it draws on (a
 location without its ``FeatureVersionReference`` back-links, which list every
@@ -64,6 +65,7 @@ from compliance.lists.formats._common import (
 )
 from compliance.lists.formats.ofac_enhanced_xml import (
     ALIAS_KINDS,
+    SDN_LIST,
     Facts,
     add_feature,
     check_root,
@@ -411,13 +413,16 @@ def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
         report.notes.append("the file has no reference tables; names of codes could not be looked up")
     seen = 0
     without_entry = 0
+    # An SDN file has every entry on the SDN List; the consolidated file does not.
+    list_ids = {entry.list_id for entries in index.entries.values() for entry in entries}
+    prefer_sdn = bool(list_ids) and all(index.name("List", lid) == SDN_LIST for lid in list_ids)
     for element in safe_iterparse(source, ("DistinctParty", "DistinctParties")):
         if local(element) == "DistinctParties":
             break
         seen += 1
         line = element.sourceline
         try:
-            record = _party(element, index)
+            record = _party(element, index, prefer_sdn)
         except (ValueError, KeyError, TypeError, AttributeError) as exc:
             record = f"party {element.get('FixedRef')!r} could not be read ({exc})"
         if isinstance(record, str):
@@ -625,7 +630,7 @@ def _documents(profile: etree._Element, index: _Index, facts: Facts, original: l
             )
 
 
-def _party(element: etree._Element, index: _Index) -> ListRecord | str:
+def _party(element: etree._Element, index: _Index, prefer_sdn: bool = True) -> ListRecord | str:
     ref = (element.get("FixedRef") or "").strip()
     if not ref:
         return "party without a FixedRef"
@@ -671,7 +676,7 @@ def _party(element: etree._Element, index: _Index) -> ListRecord | str:
             short = index.attr("LegalBasis", basis, "LegalBasisShortRef") or index.name("LegalBasis", basis)
             if short and short.lower() != "unknown":
                 facts.prop("legal_authority", short)
-    sublist, listed_on = pick_listing(lists)
+    sublist, listed_on = pick_listing(lists, prefer_sdn)
 
     relations = []
     relation_xml: list[str] = []

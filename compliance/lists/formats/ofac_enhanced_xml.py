@@ -24,9 +24,10 @@ Listing date and sub-list: an entity carries one ``sanctionsList`` per list it
 is on, each with the date it was added to *that* list. The generic
 "Consolidated List" date is when OFAC created that umbrella list (2014-10-10
 for most), not a listing date, so it is used only when no other list is given.
-When the entity is on several specific lists, a non-SDN list wins (the earliest
-dated one): an entry is in the consolidated file because of its non-SDN list,
-and its SDN designation is stated by the SDN list itself. This is the same
+When the entity is on several specific lists: in the non-SDN consolidated
+file (its filter names only the "Consolidated List") a non-SDN list wins (the
+earliest dated one), because that is why the entry is in that file; in an SDN
+or custom export the SDN List wins. This is the same
 rule the legacy CSV parser applies to program codes, so one entry gets the
 same sub-list from every OFAC format. List names are written as in
 ``ofac_csv`` (e.g. "Sectoral Sanctions Identifications List (SSI)").
@@ -69,6 +70,7 @@ from compliance.lists.formats._common import (
     child_text,
     children,
     date_span,
+    descendants,
     head_bytes,
     local,
     parse_iso_date,
@@ -412,16 +414,24 @@ def period_text(start_from: date, start_to: date, end_from: date, end_to: date) 
     return start if start == end else f"{start}/{end}"
 
 
-def pick_listing(lists: list[tuple[str, date | None]]) -> tuple[str | None, date | None]:
+def pick_listing(
+    lists: list[tuple[str, date | None]], prefer_sdn: bool = False
+) -> tuple[str | None, date | None]:
     """The sub-list and listing date to show for an entry on ``lists``.
 
-    The generic "Consolidated List" only when nothing more specific is given;
-    among specific lists a non-SDN one (the earliest dated), else the SDN List.
-    The name is the canonical one shared with the CSV parser.
+    The generic "Consolidated List" only when nothing more specific is given.
+    Among specific lists: in an SDN file (``prefer_sdn``) the SDN List; in the
+    consolidated (non-SDN) file a non-SDN one (the earliest dated), since that
+    is why the entry is in that file. The name is the canonical one shared
+    with the CSV parser.
     """
     if not lists:
         return None, None
     specific = [item for item in lists if item[0] != GENERIC_LIST] or list(lists)
+    if prefer_sdn:
+        for name, when in specific:
+            if name == SDN_LIST:
+                return OFAC_LIST_NAMES.get(name, name), when
     non_sdn = [item for item in specific if item[0] != SDN_LIST] or specific
     dated = sorted((item for item in non_sdn if item[1] is not None), key=lambda item: item[1] or date.min)
     name, when = dated[0] if dated else non_sdn[0]
@@ -510,13 +520,21 @@ def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
         return by_name.get(text.strip().casefold()) or country_code(text)
 
     seen = 0
-    for element in safe_iterparse(source, ("dataAsOf", "referenceValue", "entity")):
+    # The file's own filter says which lists it exports: the non-SDN
+    # consolidated file names only the "Consolidated List"; an SDN export or a
+    # custom export names the SDN List, which then wins for entries on it.
+    prefer_sdn = True
+    for element in safe_iterparse(source, ("dataAsOf", "referenceValue", "entity", "filters")):
         name = local(element)
+        if name == "filters":
+            exported = {(item.text or "").strip() for item in descendants(element, "sanctionsList")}
+            prefer_sdn = SDN_LIST in exported or GENERIC_LIST not in exported
+            continue
         if name == "entity":
             seen += 1
             line = element.sourceline
             try:
-                record = _entity(element, countries, resolve)
+                record = _entity(element, countries, resolve, prefer_sdn)
             except (ValueError, KeyError, TypeError, AttributeError) as exc:
                 record = None
                 report.problems.append(f"line {line}: entity {element.get('id')!r} could not be read ({exc})")
@@ -574,7 +592,10 @@ def _country(element: etree._Element | None, countries: dict[str, str]) -> str |
 
 
 def _entity(
-    entity: etree._Element, countries: dict[str, str], resolve: Callable[[str], str | None]
+    entity: etree._Element,
+    countries: dict[str, str],
+    resolve: Callable[[str], str | None],
+    prefer_sdn: bool = True,
 ) -> ListRecord | str:
     ref = (entity.get("id") or "").strip()
     if not ref:
@@ -592,7 +613,7 @@ def _entity(
         list_name = (item.text or "").strip()
         if list_name:
             lists.append((list_name, parse_iso_date(item.get("datePublished"))))
-    sublist, listed_on = pick_listing(lists)
+    sublist, listed_on = pick_listing(lists, prefer_sdn)
     for list_name, when in lists:
         facts.prop("sanctions_lists", f"{list_name} ({when.isoformat()})" if when else list_name)
     programs: list[str] = []
