@@ -1,0 +1,506 @@
+"""The screening engine: ``Matcher`` finds listed parties whose names match a query.
+
+What the score means
+--------------------
+The score is 0..1 and reads as "how sure is it that the query names this
+listed party, from the name and the qualifiers given":
+
+* 1.0  every token of the query is a token of the listed name variant and
+       nothing is left over (after normalisation: case, accents, scripts,
+       punctuation, legal forms, titles); or the query's identifier (passport,
+       IMO, registration number) is one the list gives (decisive);
+* 0.9  the same name with a small difference: one typo in one of three
+       tokens, a transliteration variant, a dropped middle name or
+       patronymic, initials for given names;
+* DEFAULT_THRESHOLD  the lowest score worth an analyst's look;
+* below: different names that share some tokens, or names made only of
+       common words.
+
+How it is computed (the algorithm ``ALGORITHM`` is the table ``NAME_FEATURES``
+plus ``QUALIFIERS``): the query's and the listed name's tokens are aligned
+order-insensitively (``features.align``), each pair scored by edit distance,
+phonetic key, truncation or initial; every token weighs its rarity in the
+index, so common words ("international", "trading", "bank", "mohammed")
+count little. The name score is the weighted sum of the name features.
+Qualifiers then add their weight times an adjustment in -1..1: entity type
+(a person never strongly matches a vessel), informativeness (only common words
+matched), legal form, country and birth date (a mismatch lowers, a match
+raises slightly, unknown is neutral).
+
+Bands: ``exact`` (every token identical, or an identifier match), ``strong``
+(score >= STRONG_CUTOFF), ``possible`` (score >= the threshold).
+
+Default threshold
+-----------------
+DEFAULT_THRESHOLD = 0.81, chosen on the accuracy benchmark
+(``python tests/benchmarks/bench_screening_accuracy.py --sweep --exhaustive 60``:
+1,840 cases generated from the whole OFAC SDN list, 34,298 name variants, run
+2026-11-26). Recall benign / adversarial / degraded and false-positive rate
+on the negative controls, from the threshold sweep:
+
+=========  ======  ===========  ========  =====
+threshold  benign  adversarial  degraded  FPR
+=========  ======  ===========  ========  =====
+0.79       97.5 %  98.0 %       95.0 %    2.3 %
+0.80       97.5 %  98.0 %       95.0 %    1.9 %
+0.81       97.5 %  98.0 %       95.0 %    1.6 %
+0.82       97.5 %  97.2 %       95.0 %    1.1 %
+0.85       96.5 %  96.5 %       94.0 %    0.5 %
+=========  ======  ===========  ========  =====
+
+(targets: >= 97 / 95 / 95 %, FPR <= 2 %). 0.81 keeps the recall of 0.80 and
+lowers the false-positive rate; 0.79 is over 2 % FPR; from 0.82 adversarial
+recall falls and from 0.83 degraded recall misses its target. In the same run
+plain rapidfuzz WRatio at 80 had 95.0 % FPR, and at the cut-off (90) that
+gives it the engine's FPR its recall was 77 / 73 / 78 %. Candidate generation
+returned 100 % of the exhaustive scan's hits (64-case sample). See
+docs/benchmarks.md for the latest tables.
+"""
+
+from __future__ import annotations
+
+import itertools
+import math
+import os
+import pickle
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from compliance.matching import features as F
+from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index
+from compliance.matching.types import FeatureScore, Hit, IndexEntry, Query
+from compliance.normalize.names import NameForm, normalize_name
+from compliance.normalize.text import identifier_key
+
+# ----------------------------------------------------------------- the algorithm
+# Name features: weights sum to 1.
+NAME_FEATURES: tuple[tuple[str, float], ...] = (
+    ("token_alignment", 0.85),
+    ("phonetic", 0.15),
+)
+# Qualifiers: weight = the most they move the score (adjustment -1..1 times weight).
+QUALIFIERS: tuple[tuple[str, float], ...] = (
+    ("entity_type", 0.30),
+    ("informativeness", 0.30),
+    ("legal_form", 0.04),
+    ("country", 0.06),
+    ("birth_date", 0.10),
+)
+_W = dict(NAME_FEATURES + QUALIFIERS)
+# Positive adjustments are scaled by this: a match "raises slightly".
+POSITIVE_SHARE = 0.4
+
+# Bands.
+STRONG_CUTOFF = 0.90
+# Candidates: the best PRE_K names by the rarity-weighted Dice estimate are
+# ranked; names of at most FULL_K designations (two names each) are scored in full.
+PRE_K = 300
+FULL_K = 40
+PER_DESIGNATION = 3
+# A name whose upper estimate of the name score is more than this below the
+# threshold is not scored in full (the qualifiers add at most
+# POSITIVE_SHARE * (0.04 + 0.06 + 0.10) = 0.08; the rest is slack).
+ESTIMATE_MARGIN = 0.12
+# Leftover weight on the lighter side up to this much may be particles or
+# generic words (the lenient one-sided factor still applies to it).
+TWO_SIDED_SLACK = 0.35
+
+FORMAT_VERSION = 1
+
+
+@dataclass(slots=True)
+class _Prepared:
+    query: Query
+    form: NameForm
+    side: F.Side
+    person_query: bool
+    ident: str | None
+    allowed: frozenset[int] | None
+    known: set[str]  # query tokens the vocabulary has
+    # alignments already made, by the listed name's token ids (names repeat across lists)
+    aligned: dict[tuple[tuple[int, ...], bool], F.Alignment] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Scored:
+    k: int
+    score: float
+    name_score: float
+    al: F.Alignment
+    quals: list[FeatureScore]
+    ident: FeatureScore
+
+
+class Matcher:
+    """Screens names against an index of listed name variants (see the module docstring)."""
+
+    ALGORITHM = "compliance-match/1"
+    DEFAULT_THRESHOLD = 0.81
+
+    def __init__(self, index: Index) -> None:
+        self._idx = index
+        self._vocab_id: dict[str, int] | None = None
+
+    # ------------------------------------------------------------ lifecycle
+
+    @classmethod
+    def build(cls, entries: Iterable[IndexEntry]) -> Matcher:
+        return cls(Index.build(entries))
+
+    def save(self, path: Path) -> None:
+        path = Path(path)
+        tmp = path.with_name(path.name + ".tmp")
+        with open(tmp, "wb") as fh:
+            pickle.dump((FORMAT_VERSION, self.ALGORITHM, self._idx.__dict__), fh, protocol=5)
+        os.replace(tmp, path)
+
+    @classmethod
+    def load(cls, path: Path) -> Matcher:
+        with open(path, "rb") as fh:
+            version, algorithm, state = pickle.load(fh)
+        if version != FORMAT_VERSION or algorithm != cls.ALGORITHM:
+            raise ValueError(f"{path}: index built by {algorithm} format {version}; rebuild it")
+        idx = Index.__new__(Index)
+        idx.__dict__.update(state)
+        return cls(idx)
+
+    def __len__(self) -> int:
+        return len(self._idx)
+
+    @property
+    def index(self) -> Index:
+        return self._idx
+
+    # ------------------------------------------------------------ public API
+
+    def screen(self, query: Query, threshold: float | None = None, limit: int = 10) -> list[Hit]:
+        prep = self._prepare(query)
+        if prep is None:
+            return []
+        thr = self.DEFAULT_THRESHOLD if threshold is None else threshold
+        return self._rank(prep, self._candidates(prep, thr - ESTIMATE_MARGIN), threshold, limit)
+
+    def exhaustive(self, query: Query, threshold: float | None = None, limit: int = 10) -> list[Hit]:
+        prep = self._prepare(query)
+        if prep is None:
+            return []
+        return self._rank(prep, range(len(self._idx)), threshold, limit)
+
+    def explain(self, query: Query, designation_id: int) -> Hit | None:
+        prep = self._prepare(query)
+        if prep is None:
+            return None
+        ks = np.nonzero(self._idx.entry_designation == designation_id)[0].tolist()
+        if not ks:
+            return None
+        best = max((self._score(prep, k) for k in ks), key=lambda s: s.score)
+        return self._hit(prep, best)
+
+    def screen_many(
+        self,
+        queries: Sequence[Query],
+        threshold: float | None = None,
+        limit: int = 10,
+        workers: int = 1,
+    ) -> list[list[Hit]]:
+        """Screen many queries; ``workers`` > 1 forks that many processes sharing this index."""
+        if workers <= 1 or len(queries) < 64:
+            return [self.screen(q, threshold, limit) for q in queries]
+        import multiprocessing as mp
+
+        global _WORKER_MATCHER
+        _WORKER_MATCHER = self
+        chunk = max(16, math.ceil(len(queries) / (workers * 8)))
+        parts = [list(queries[i : i + chunk]) for i in range(0, len(queries), chunk)]
+        ctx = mp.get_context("fork")
+        with ctx.Pool(workers) as pool:
+            results = pool.map(_screen_chunk, [(p, threshold, limit) for p in parts])
+        # Workers send plain tuples (pickling dataclasses costs more than screening).
+        idx = self._idx
+        out: list[list[Hit]] = []
+        for part in results:
+            for hits in part:
+                out.append(
+                    [
+                        Hit(idx.entry(k), score, band, tuple(FeatureScore(*f) for f in feats), why)
+                        for k, score, band, feats, why in hits
+                    ]
+                )
+        return out
+
+    # ------------------------------------------------------------ internals
+
+    def _prepare(self, query: Query) -> _Prepared | None:
+        qtype = query.entity_type if query.entity_type not in (None, "any", "") else None
+        form = normalize_name(query.name or "", qtype)
+        tokens = form.tokens[:MAX_QUERY_TOKENS]
+        ident = identifier_key(query.identifier) if query.identifier else None
+        if not tokens and not ident:
+            return None
+        idx = self._idx
+        if self._vocab_id is None:
+            self._vocab_id = {t: i for i, t in enumerate(idx.vocab)}
+        weights = []
+        known: set[str] = set()
+        for t in tokens:
+            v = self._vocab_id.get(t)
+            if v is not None:
+                weights.append(idx.vocab_weight[v])
+            else:
+                weights.append(F.GENERIC_WEIGHT if F.generic_like(t) else F.UNKNOWN_TOKEN_WEIGHT)
+            if v is not None:
+                known.add(t)
+        side = F.Side(tokens, tuple(F.phonetic_key(t) for t in tokens), tuple(weights))
+        allowed = None
+        if query.lists is not None:
+            allowed = frozenset(i for i, s in enumerate(idx.sources) if s in query.lists)
+        return _Prepared(query, form, side, qtype == "person", ident or None, allowed, known)
+
+    def _candidates(self, prep: _Prepared, floor: float = 0.0) -> list[int]:
+        idx = self._idx
+        toks = prep.side.tokens
+        groups = [(t, False) for t in toks] + [(a + b, True) for a, b in itertools.pairwise(toks)]
+        found_g, found_v = idx.lookup(groups, prep.known)
+        n = len(idx)
+        skip_df = max(SCAN_SKIP_SHARE * n, 50.0)
+        df = idx.vocab_df_list
+        per_group: list[list[tuple[int, float]]] = [[] for _ in groups]
+        qweights = list(prep.side.weights)
+        best_sim = [0.0] * len(toks)
+        vocab, vweight = idx.vocab, idx.vocab_weight
+        sim_of = F.similarity
+        n_toks = len(toks)
+        for g, v in zip(found_g, found_v, strict=True):
+            sim = sim_of(groups[g][0], vocab[v])[0]
+            if sim >= F.TOKEN_MATCH_MIN:
+                per_group[g].append((v, sim * vweight[v]))
+                if g < n_toks and sim > best_sim[g]:
+                    best_sim[g] = sim
+                    qweights[g] = min(vweight[v], qweights[g])
+        prep.side = F.Side(prep.side.tokens, prep.side.keys, tuple(qweights))
+        rare = any(df[v] <= skip_df for hits in per_group for v, _ in hits)
+        id_parts: list[Any] = []
+        w_parts: list[Any] = []
+        for hits in per_group:
+            if rare:
+                hits = [(v, w) for v, w in hits if df[v] <= skip_df]
+            if not hits:
+                continue
+            hits.sort(key=lambda h: -h[1])
+            arrs = [idx.postings(v) for v, _ in hits]
+            gids = np.concatenate(arrs) if len(arrs) > 1 else arrs[0]
+            gws = np.repeat(np.asarray([w for _, w in hits], dtype=np.float32), [len(a) for a in arrs])
+            if len(arrs) > 1:
+                gids, first = np.unique(gids, return_index=True)
+                gws = gws[first]
+            id_parts.append(gids)
+            w_parts.append(gws)
+        extra: list[int] = []
+        if prep.ident:
+            extra = list(idx.identifiers.get(prep.ident, []))
+        if not id_parts:
+            return extra
+        ids = np.concatenate(id_parts)
+        ws = np.concatenate(w_parts)
+        uniq, inv = np.unique(ids, return_inverse=True)
+        sums: Any = np.bincount(inv, weights=ws)
+        # Initials are not looked up; allow them to match (at most INITIAL_SIM each).
+        initials = sum(1 for t in toks if len(t) == 1)
+        wq = float(sum(w for t, w in zip(toks, qweights, strict=True) if len(t) > 1))
+        wc = idx.entry_weight[uniq]
+        sums = sums + F.INITIAL_SIM * initials
+        # Upper estimate of the name score: the matched weight against the
+        # unmatched weight at the most lenient factor (a dropped middle name).
+        # Leftovers on both sides (beyond a particle's weight) count at the full factor.
+        rest_q = np.maximum(wq - sums, 0.0)
+        rest_c = np.maximum(wc - sums, 0.0)
+        two_sided = np.maximum(np.minimum(rest_q, rest_c) - TWO_SIDED_SLACK, 0.0)
+        penalty = (
+            F.DROPPED_TOKEN_FACTOR * (rest_q + rest_c)
+            + (F.UNMATCHED_FACTOR - F.DROPPED_TOKEN_FACTOR) * two_sided
+        )
+        est = sums / np.maximum(sums + penalty, 1e-9)
+        if prep.allowed is not None:
+            keep = np.isin(idx.entry_source[uniq], list(prep.allowed))
+            uniq, est, sums, wc = uniq[keep], est[keep], sums[keep], wc[keep]
+        ok = est >= floor
+        # ranked by the mean of the weighted Dice estimate and the lenient one
+        dice = (2.0 * sums[ok] / (wq + wc[ok]) + est[ok]) / 2.0
+        uniq = uniq[ok]
+        if len(uniq) > PRE_K:
+            top = np.argpartition(-dice, PRE_K)[:PRE_K]
+            uniq, dice = uniq[top], dice[top]
+        order = np.argsort(-dice, kind="stable")
+        chosen: list[int] = []
+        per_des: dict[int, int] = {}
+        des = idx.entry_designation[uniq[order]].tolist()
+        for k, d in zip(uniq[order].tolist(), des, strict=True):
+            c = per_des.get(d, 0)
+            if c >= PER_DESIGNATION:
+                continue
+            if c == 0 and len(per_des) >= FULL_K:
+                continue
+            per_des[d] = c + 1
+            chosen.append(k)
+        return chosen + extra
+
+    def _score(self, prep: _Prepared, k: int) -> _Scored:
+        idx = self._idx
+        ids = idx.tokens(k)
+        etype = idx.types[idx.entry_type[k]]
+        person = etype == "person" or prep.person_query
+        memo_key = (ids, person)
+        al = prep.aligned.get(memo_key)
+        if al is None:
+            cand = self._side(ids)
+            al = prep.aligned[memo_key] = F.align(prep.side, cand, person)
+        name = _W["token_alignment"] * al.score + _W["phonetic"] * al.phonetic
+        q = prep.query
+        row = idx.row(k) if (q.country or q.dob or prep.ident) else _NO_ROW
+        quals = [
+            F.entity_type(q.entity_type, etype),
+            F.informativeness(al),
+            F.legal_form(prep.form.legal_forms, idx.legal_table[idx.entry_legal[k]]),
+            F.country(q.country, row[11]),
+            F.birth_date(q.dob, row[12]),
+        ]
+        score = name
+        for fs in quals:
+            adj = fs.score * (POSITIVE_SHARE if fs.score > 0 else 1.0)
+            score += _W[fs.name] * adj
+        ident = F.identifier(prep.ident, row[13])
+        if ident.score >= 1.0:
+            score = 1.0
+        score = min(1.0, max(0.0, score))
+        return _Scored(k, score, name, al, quals, ident)
+
+    def _side(self, ids: tuple[int, ...]) -> F.Side:
+        idx = self._idx
+        return F.Side(
+            tuple(idx.vocab[v] for v in ids),
+            tuple(idx.vocab_keys[v] for v in ids),
+            tuple(idx.vocab_weight[v] for v in ids),
+        )
+
+    def _rank(self, prep: _Prepared, ks: Iterable[int], threshold: float | None, limit: int) -> list[Hit]:
+        return [self._hit(prep, s) for s in self._ranked(prep, ks, threshold, limit)]
+
+    def _screen_indexed(self, query: Query, threshold: float | None, limit: int) -> list[tuple[int, Hit]]:
+        """``screen`` with each hit's position in the index (for worker processes)."""
+        prep = self._prepare(query)
+        if prep is None:
+            return []
+        thr = self.DEFAULT_THRESHOLD if threshold is None else threshold
+        ranked = self._ranked(prep, self._candidates(prep, thr - ESTIMATE_MARGIN), threshold, limit)
+        return [(s.k, self._hit(prep, s)) for s in ranked]
+
+    def _ranked(
+        self, prep: _Prepared, ks: Iterable[int], threshold: float | None, limit: int
+    ) -> list[_Scored]:
+        thr = self.DEFAULT_THRESHOLD if threshold is None else threshold
+        idx = self._idx
+        best: dict[int, _Scored] = {}
+        allowed = prep.allowed
+        for k in ks:
+            if allowed is not None and int(idx.entry_source[k]) not in allowed:
+                continue
+            s = self._score(prep, k)
+            if s.score < thr:
+                continue
+            d = int(idx.entry_designation[k])
+            prev = best.get(d)
+            if prev is None or s.score > prev.score or (s.score == prev.score and s.k < prev.k):
+                best[d] = s
+        return sorted(best.values(), key=lambda s: (-s.score, s.k))[: max(limit, 0)]
+
+    def _hit(self, prep: _Prepared, s: _Scored) -> Hit:
+        idx = self._idx
+        entry = idx.entry(s.k)
+        cand = self._side(idx.tokens(s.k))
+        ta = F.token_alignment(s.al, prep.side, cand, entry.name)
+        ph = F.phonetic(s.al)
+        feats = [
+            FeatureScore(ta.name, _W[ta.name], ta.score, ta.detail),
+            FeatureScore(ph.name, _W[ph.name], ph.score, ph.detail),
+        ]
+        feats += [FeatureScore(f.name, _W[f.name], f.score, f.detail) for f in s.quals]
+        feats.append(FeatureScore(s.ident.name, 1.0, s.ident.score, s.ident.detail))
+        exact = s.ident.score >= 1.0 or (
+            not s.al.unmatched_q
+            and not s.al.unmatched_c
+            and all(p.how == F.EXACT for p in s.al.pairs)
+            and all(f.score >= 0 for f in s.quals)
+            and s.score >= 0.99
+        )
+        band = "exact" if exact else "strong" if s.score >= STRONG_CUTOFF else "possible"
+        return Hit(entry, round(s.score, 4), band, tuple(feats), _explain(s, prep.side, cand, entry))
+
+
+def _explain(s: _Scored, query: F.Side, cand: F.Side, entry: IndexEntry) -> str:
+    al = s.al
+    n = len(query.tokens)
+    kinds: dict[str, int] = {}
+    for p in al.pairs:
+        if p.how != F.EXACT:
+            label = {
+                F.TYPO: "typo",
+                F.PHONETIC: "spelling variant",
+                F.TRUNCATED: "truncated",
+                F.INITIAL: "initial",
+                F.COMPOUND: "joined/split word",
+            }[p.how]
+            kinds[label] = kinds.get(label, 0) + 1
+    matched = len({i for p in al.pairs for i in p.q})
+    if matched == n and n:
+        head = f"all {n} name tokens match {entry.name!r}" if n > 1 else f"name matches {entry.name!r}"
+    elif n:
+        head = f"{matched} of {n} name tokens match {entry.name!r}"
+    else:
+        head = f"no name given; listed as {entry.name!r}"
+    if kinds:
+        head += " (" + ", ".join(f"{c} {k}{'s' if c > 1 else ''}" for k, c in kinds.items()) + ")"
+    parts = [head]
+    if al.unmatched_c:
+        missing = ", ".join(cand.tokens[j] for j in al.unmatched_c)
+        parts.append(f"listed name also has {missing}")
+    if al.unmatched_q:
+        parts.append(f"query also has {', '.join(query.tokens[i] for i in al.unmatched_q)}")
+    if s.ident.score >= 1.0:
+        parts.append(s.ident.detail)
+    for f in s.quals:
+        if f.score != 0:
+            parts.append(f.detail)
+    return "; ".join(parts)
+
+
+_WORKER_MATCHER: Matcher | None = None
+# Stand-in for the entry fields when the query has no qualifier that reads them.
+_NO_ROW: tuple[Any, ...] = (None,) * 11 + (frozenset(), (), ())
+
+
+_Packed = tuple[int, float, str, tuple[tuple[str, float, float, str], ...], str]
+
+
+def _screen_chunk(args: tuple[list[Query], float | None, int]) -> list[list[_Packed]]:
+    queries, threshold, limit = args
+    m = _WORKER_MATCHER
+    assert m is not None
+    out: list[list[_Packed]] = []
+    for q in queries:
+        out.append(
+            [
+                (
+                    k,
+                    h.score,
+                    h.band,
+                    tuple((f.name, f.weight, f.score, f.detail) for f in h.features),
+                    h.explanation,
+                )
+                for k, h in m._screen_indexed(q, threshold, limit)
+            ]
+        )
+    return out

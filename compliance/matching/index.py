@@ -1,0 +1,328 @@
+"""The screening index: compact arrays for candidate generation and scoring.
+
+Built once from ``IndexEntry`` objects, saved with pickle protocol 5 (numpy
+arrays and flat lists, so that loading is a few tens of milliseconds).
+
+Candidate generation never scans every name. It works on the token
+vocabulary (the distinct normalised tokens of all names, some tens of
+thousands even for a million names) through one sorted array of 64-bit
+hashed keys:
+
+* deletion neighbourhood (SymSpell): every token with its 1-deletions, and
+  2-deletions for tokens of at least ``D2_MIN_LEN`` letters; the query token's
+  own deletions meet them, so a typo, a transposition or an OCR confusion
+  still finds the listed token;
+* the phonetic key (``features.phonetic_key``) for transliteration variants;
+* prefixes of 4+ letters for truncated tokens;
+* adjacent tokens written together ("zhong xing" -> "zhongxing") for compounds.
+
+Each vocabulary token has a posting list of the names that contain it (CSR
+arrays). The names reached are ranked by the summed rarity weight of their
+matched tokens, turned into a weighted Dice estimate against the name's own
+total weight, and only the best few go to the full feature scorer.
+"""
+
+from __future__ import annotations
+
+import itertools
+import pickle
+import zlib
+from array import array
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import Any
+
+import numpy as np
+import numpy.typing as npt
+
+from compliance.matching import features as F
+from compliance.matching.types import IndexEntry
+from compliance.normalize.names import NameForm, normalize_name
+
+# ----------------------------------------------------------------- tuning
+# Tokens of at least this many letters also get 2-deletion keys.
+D2_MIN_LEN = 8
+# A query token the vocabulary knows looks up its 2-deletions from this length
+# (a listed neighbour two edits away: "petrovic" / "petric").
+KNOWN_D2_MIN_LEN = 8
+# Tokens shorter than this get no deletion keys (only the token itself).
+D1_MIN_LEN = 3
+# Prefix keys for truncation: prefixes of this many letters and more.
+PREFIX_MIN = 4
+# A vocabulary token in more than this share of names is not used to reach
+# candidates when the query has a rarer token that reaches some (its weight
+# is the minimum anyway; "al", "bank", "trading").
+SCAN_SKIP_SHARE = 0.01
+# Adjacent tokens are also indexed written together when one of them has at
+# most this many letters (syllables and particles: "zhong xing", "bin laden").
+COMPOUND_MAX_PART = 5
+# At most this many query tokens are used (hostile input).
+MAX_QUERY_TOKENS = 12
+
+# Names normalised once per build are remembered up to this many (lists repeat names).
+FORM_CACHE = 200_000
+
+K_DELETE, K_PHONETIC, K_PREFIX, K_RESPELL, K_CONSONANTS = 1, 2, 3, 4, 5
+
+IntArray = npt.NDArray[np.int64]
+
+
+def _hash(kind: int, text: str) -> int:
+    return (kind << 56) | (zlib.crc32(text.encode()) << 20) | (len(text) & 0xFFFFF)
+
+
+def deletions(token: str, deep: bool = True) -> set[str]:
+    """The token, its 1-deletions, and 2-deletions when it is long and ``deep`` (SymSpell)."""
+    out = {token}
+    if len(token) < D1_MIN_LEN:
+        return out
+    d1 = {token[:i] + token[i + 1 :] for i in range(len(token))}
+    out |= d1
+    if deep and len(token) >= D2_MIN_LEN:
+        for t in d1:
+            out.update(t[:i] + t[i + 1 :] for i in range(len(t)))
+    return out
+
+
+def token_keys(token: str, compound: bool = False) -> list[int]:
+    """The hashed keys of a vocabulary token."""
+    if compound:
+        keys = [_hash(K_DELETE, token)]
+    else:
+        keys = [_hash(K_DELETE, d) for d in deletions(token)]
+        keys.extend(_hash(K_PREFIX, token[:n]) for n in range(PREFIX_MIN, len(token)))
+    pk = F.phonetic_key(token)
+    if len(pk) >= F.PHONETIC_MIN_KEY:
+        keys.append(_hash(K_PHONETIC, pk))
+    if not compound:
+        keys.append(_hash(K_RESPELL, F.respell_key(token)))
+        keys.append(_hash(K_CONSONANTS, F.consonants(token)))
+    return keys
+
+
+@lru_cache(maxsize=1 << 16)
+def query_keys(token: str, compound: bool = False, known: bool = False) -> tuple[int, ...]:
+    """The hashed keys a query token looks up.
+
+    A token the vocabulary knows (``known``) is spelt as some listed name spells
+    it: its 1-deletions suffice when it is short (with the phonetic keys); an
+    unknown or long token also looks up its 2-deletions.
+    """
+    if compound:
+        keys = [_hash(K_DELETE, token)]
+    else:
+        keys = [
+            _hash(K_DELETE, d) for d in deletions(token, deep=not known or len(token) >= KNOWN_D2_MIN_LEN)
+        ]
+    if not compound and len(token) >= PREFIX_MIN:
+        keys.append(_hash(K_PREFIX, token))
+        # listed tokens that are the start of this one (cut in the list)
+        keys.extend(_hash(K_DELETE, token[:n]) for n in range(PREFIX_MIN, len(token)))
+    pk = F.phonetic_key(token)
+    if len(pk) >= F.PHONETIC_MIN_KEY:
+        keys.append(_hash(K_PHONETIC, pk))
+    if not compound:
+        keys.append(_hash(K_RESPELL, F.respell_key(token)))
+        if len(token) >= 3 and F.consonants(token) == token:
+            keys.append(_hash(K_CONSONANTS, token))  # vowels dropped
+        if len(token) > 4 and token[:2] in F.JOINED_ARTICLES:
+            rest = token[2:]
+            keys.extend(_hash(K_DELETE, d) for d in deletions(rest, deep=False))
+    return tuple(keys)
+
+
+@dataclass
+class Index:
+    """All the arrays; see the module docstring."""
+
+    # vocabulary
+    vocab: list[str] = field(default_factory=list)
+    vocab_keys: list[str] = field(default_factory=list)  # phonetic key per token
+    vocab_weight: list[float] = field(default_factory=list)
+    vocab_df: Any = None  # int32 array
+    vocab_df_list: list[int] = field(default_factory=list)
+    # hashed key -> vocabulary ids (sorted by key)
+    key_hash: Any = None  # int64
+    key_vocab: Any = None  # int32
+    # vocabulary id -> name ids (CSR)
+    post_start: Any = None  # int64, len(vocab)+1
+    post_ids: Any = None  # int32
+    # per name: token ids (CSR), summed token weight, codes, the IndexEntry
+    # fields pickled one name at a time into one blob (decoded only for hits,
+    # so that loading stays fast)
+    entry_tok_start: Any = None  # int64, len+1
+    entry_tok_ids: Any = None  # int32
+    entry_weight: Any = None  # float32
+    entry_legal: Any = None  # int16 code into legal_table
+    legal_table: list[frozenset[str]] = field(default_factory=list)
+    entry_type: Any = None  # int8 code into types
+    types: list[str] = field(default_factory=list)
+    entry_designation: Any = None  # int64
+    entry_source: Any = None  # int16 code into sources
+    sources: list[str] = field(default_factory=list)
+    entry_blob: bytes = b""
+    entry_off: Any = None  # int64, len+1
+    identifiers: dict[str, list[int]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return 0 if self.entry_designation is None else len(self.entry_designation)
+
+    def tokens(self, k: int) -> tuple[int, ...]:
+        return tuple(self.entry_tok_ids[self.entry_tok_start[k] : self.entry_tok_start[k + 1]].tolist())
+
+    def row(self, k: int) -> tuple[Any, ...]:
+        """The IndexEntry fields of name ``k``."""
+        row: tuple[Any, ...] = pickle.loads(self.entry_blob[self.entry_off[k] : self.entry_off[k + 1]])
+        return row
+
+    def entry(self, k: int) -> IndexEntry:
+        return IndexEntry(*self.row(k))
+
+    # ------------------------------------------------------------ build
+
+    @classmethod
+    def build(cls, entries: Iterable[IndexEntry]) -> Index:
+        idx = cls()
+        vocab_id: dict[str, int] = {}
+        compound_ids: set[int] = set()
+        forms: dict[tuple[str, str], NameForm] = {}
+        source_code: dict[str, int] = {}
+        post_v = array("i")
+        post_e = array("i")
+        tok_ids = array("i")
+        tok_start = array("q", [0])
+        designations: list[int] = []
+        source_codes: list[int] = []
+        legal_code: dict[frozenset[str], int] = {}
+        legal_codes = array("h")
+        type_code: dict[str, int] = {}
+        type_codes = array("b")
+        blob = bytearray()
+        offsets = array("q", [0])
+        real: set[int] = set()
+
+        def vid(tok: str) -> int:
+            v = vocab_id.get(tok)
+            if v is None:
+                v = vocab_id[tok] = len(vocab_id)
+            return v
+
+        for k, e in enumerate(entries):
+            fkey = (e.name, e.entity_type)
+            nf = forms.get(fkey)
+            if nf is None:
+                nf = normalize_name(e.name, e.entity_type)
+                if len(forms) < FORM_CACHE:
+                    forms[fkey] = nf
+            toks = nf.tokens[: MAX_QUERY_TOKENS * 4]
+            ids = [vid(t) for t in toks]
+            tok_ids.extend(ids)
+            tok_start.append(len(tok_ids))
+            real.update(ids)
+            legal_codes.append(legal_code.setdefault(nf.legal_forms, len(legal_code)))
+            type_codes.append(type_code.setdefault(e.entity_type, len(type_code)))
+            seen = set(ids)
+            for a, b in itertools.pairwise(toks):
+                if min(len(a), len(b)) <= COMPOUND_MAX_PART:
+                    c = vid(a + b)
+                    compound_ids.add(c)
+                    seen.add(c)
+            post_v.extend(seen)
+            post_e.extend([k] * len(seen))
+            designations.append(e.designation_id)
+            sc = source_code.setdefault(e.source, len(source_code))
+            source_codes.append(sc)
+            blob += pickle.dumps(_fields(e), protocol=5)
+            offsets.append(len(blob))
+            for ident in e.identifiers:
+                idx.identifiers.setdefault(ident, []).append(k)
+        # compound tokens that are also real tokens are real tokens
+        compound_ids -= real
+        n = len(designations)
+        idx.entry_tok_start = np.frombuffer(tok_start, dtype=np.int64).copy()
+        idx.entry_tok_ids = np.frombuffer(tok_ids, dtype=np.int32).copy()
+        idx.entry_legal = np.frombuffer(legal_codes, dtype=np.int16).copy()
+        idx.legal_table = list(legal_code)
+        idx.entry_type = np.frombuffer(type_codes, dtype=np.int8).copy()
+        idx.types = list(type_code)
+        idx.entry_blob = bytes(blob)
+        idx.entry_off = np.frombuffer(offsets, dtype=np.int64).copy()
+        idx.vocab = list(vocab_id)
+        idx.sources = list(source_code)
+        pv = np.frombuffer(post_v, dtype=np.int32)
+        pe = np.frombuffer(post_e, dtype=np.int32)
+        order = np.argsort(pv, kind="stable")
+        idx.post_ids = pe[order]
+        df = np.bincount(pv, minlength=len(idx.vocab)).astype(np.int32)
+        idx.vocab_df = df
+        idx.vocab_df_list = df.tolist()
+        idx.post_start = np.zeros(len(idx.vocab) + 1, dtype=np.int64)
+        np.cumsum(df, out=idx.post_start[1:])
+        idx.vocab_weight = [F.token_weight(d, n, t) for d, t in zip(df.tolist(), idx.vocab, strict=True)]
+        idx.vocab_keys = [F.phonetic_key(t) for t in idx.vocab]
+        wv = np.asarray(idx.vocab_weight, dtype=np.float32)
+        owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
+        idx.entry_weight = np.bincount(owner, weights=wv[idx.entry_tok_ids], minlength=n).astype(np.float32)
+        idx.entry_designation = np.asarray(designations, dtype=np.int64)
+        idx.entry_source = np.asarray(source_codes, dtype=np.int16)
+        kh: list[int] = []
+        kv: list[int] = []
+        for v, tok in enumerate(idx.vocab):
+            keys = token_keys(tok, v in compound_ids)
+            kh.extend(keys)
+            kv.extend([v] * len(keys))
+        h = np.asarray(kh, dtype=np.int64)
+        korder = np.argsort(h, kind="stable")
+        idx.key_hash = h[korder]
+        idx.key_vocab = np.asarray(kv, dtype=np.int32)[korder]
+        return idx
+
+    # -------------------------------------------------------- candidates
+
+    def lookup(self, groups: list[tuple[str, bool]], known: set[str]) -> tuple[list[int], list[int]]:
+        """(group, vocabulary id) pairs: the vocabulary tokens each query token (or joined pair) reaches."""
+        all_keys: list[int] = []
+        owner: list[int] = []
+        for g, (tok, compound) in enumerate(groups):
+            keys = query_keys(tok, compound, tok in known)
+            all_keys.extend(keys)
+            owner.extend([g] * len(keys))
+        if not all_keys:
+            return [], []
+        q = np.asarray(all_keys, dtype=np.int64)
+        lo = np.searchsorted(self.key_hash, q, "left")
+        hi = np.searchsorted(self.key_hash, q, "right")
+        lengths = hi - lo
+        total = int(lengths.sum())
+        if total == 0:
+            return [], []
+        # positions lo[i]..hi[i]-1 for every key, flattened
+        starts = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
+        pos = starts + np.arange(total)
+        own = np.repeat(np.asarray(owner, dtype=np.int64), lengths)
+        pair = np.unique(own * len(self.vocab) + self.key_vocab[pos])
+        gs, vs = np.divmod(pair, len(self.vocab))
+        return gs.tolist(), vs.tolist()
+
+    def postings(self, v: int) -> Any:
+        return self.post_ids[self.post_start[v] : self.post_start[v + 1]]
+
+
+def _fields(e: IndexEntry) -> tuple[Any, ...]:
+    return (
+        e.entity_id,
+        e.designation_id,
+        e.source,
+        e.ref,
+        e.name,
+        e.name_kind,
+        e.weak,
+        e.entity_type,
+        e.sublist,
+        e.programs,
+        e.listed_on,
+        e.countries,
+        e.birth_dates,
+        e.identifiers,
+    )
