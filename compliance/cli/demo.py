@@ -6,9 +6,13 @@ import os
 from pathlib import Path
 
 import typer
+import yaml
 
+from compliance import settings
 from compliance.cli._output import console
 from compliance.cli.lists import status as show_status
+
+ENFORCEMENT_FILE = settings.LISTS_DIR / "enforcement" / "curated.yml"
 
 
 def demo(
@@ -16,7 +20,12 @@ def demo(
         Path("compliance-demo"), "--output", "-o", help="Folder for the demo database and its outputs."
     ),
 ) -> None:
-    """Build a fresh demo database from the sample lists shipped in lists/samples (no network)."""
+    """Build a fresh demo database from the data shipped in lists/ (no network).
+
+    It holds the sample lists (lists/samples), the parties of the demo deal and
+    their ownership (lists/scenario) and the curated enforcement actions
+    (lists/enforcement).
+    """
     from compliance.db import migrate
     from compliance.db.session import dispose_engines
     from compliance.lists.samples import load_samples
@@ -42,6 +51,35 @@ def demo(
         )
 
     load_samples(loaded)
+    from compliance.enforcement.service import import_file as import_actions
+    from compliance.entities.importer import import_file as import_entities
+    from compliance.entities.service import attach_list_entries, own_entity_named
+    from compliance.lists.samples import SCENARIO_DIR
+
+    for path in sorted(SCENARIO_DIR.glob("*.yml")):
+        done = import_entities(path)
+        console.print(
+            f"  {path.name}: {done.created} entities and {done.relationships} ownership ties "
+            "of the demo deal",
+            markup=False,
+        )
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        for item in data.get("entities", []) if isinstance(data, dict) else data:
+            merged = attach_list_entries(
+                own_entity_named(item["name"]),
+                names=item.get("aliases") or [],
+                note="demo: list entries carrying exactly this party's name",
+            )
+            if merged:
+                entries = "entry" if len(merged) == 1 else "entries"
+                console.print(f"    {item['name']}: linked to {len(merged)} list {entries}", markup=False)
+    actions = import_actions(ENFORCEMENT_FILE)
+    linked = actions.linking
+    console.print(
+        f"  {ENFORCEMENT_FILE.name}: {actions.records} enforcement actions"
+        + (f", {linked.auto} linked to entities, {linked.review} waiting for review" if linked else ""),
+        markup=False,
+    )
     show_status(as_json=False)
     console.print(
         f"Explore it with: compliance --database-url {url} lists status\n"

@@ -16,8 +16,12 @@ from sqlalchemy.exc import OperationalError, SQLAlchemyError
 from compliance import __version__
 from compliance.cli import db as db_cli
 from compliance.cli import demo as demo_cli
+from compliance.cli import enforcement as enforcement_cli
+from compliance.cli import entity as entity_cli
 from compliance.cli import lists as lists_cli
+from compliance.cli import ownership as ownership_cli
 from compliance.cli import schedule as schedule_cli
+from compliance.cli import screen as screen_cli
 from compliance.cli._output import err_console
 from compliance.errors import ComplianceError
 
@@ -35,6 +39,11 @@ app = typer.Typer(
 app.add_typer(db_cli.app, name="db")
 app.add_typer(lists_cli.app, name="lists")
 app.add_typer(schedule_cli.app, name="schedule")
+app.add_typer(enforcement_cli.app, name="enforcement")
+app.add_typer(entity_cli.app, name="entity")
+app.add_typer(ownership_cli.app, name="ownership")
+app.command("exposure")(ownership_cli.exposure)
+app.command("screen")(screen_cli.screen)
 app.command("demo")(demo_cli.demo)
 
 
@@ -67,11 +76,13 @@ def main(
 
 
 def run() -> None:
-    """Entry point: run the app, turning known errors into one clear line."""
+    """Entry point: run the app, turning known errors into one clear line.
+
+    Usage mistakes (a missing argument, an unknown option) are reported by
+    Typer itself, with the usage line, and exit with code 2.
+    """
     try:
-        code = app(standalone_mode=False)
-        if isinstance(code, int) and code:
-            sys.exit(code)
+        app()
     except ComplianceError as exc:
         err_console.print(f"Error: {exc}", markup=False, soft_wrap=True)
         if exc.hint:
@@ -84,18 +95,3 @@ def run() -> None:
     except SQLAlchemyError as exc:
         err_console.print(f"Error: database error: {str(exc).splitlines()[0]}", markup=False, soft_wrap=True)
         sys.exit(3)
-    except KeyboardInterrupt:
-        err_console.print("Interrupted: nothing was half-written (each change is one transaction).")
-        sys.exit(130)
-    except typer.Exit as exc:
-        sys.exit(exc.exit_code)
-    except typer.Abort:
-        err_console.print("Aborted.")
-        sys.exit(1)
-    except Exception as exc:  # click's usage errors arrive here in standalone_mode=False
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            sys.exit(exc.exit_code)
-        raise

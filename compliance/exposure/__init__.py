@@ -1,1 +1,1 @@
-"""exposure package."""
+"""Exposure of a counterparty or a deal: findings gathered, rated and explained."""

@@ -74,6 +74,10 @@ class SourceConfig:
     path: Path
     homepage: str | None = None
     notes: tuple[str, ...] = field(default_factory=tuple)
+    # Which entries block property under OFAC (the 50% rule counts them):
+    # every entry ("blocking: true") or only those on the named sub-lists.
+    blocking: bool = False
+    blocking_sublists: tuple[str, ...] = ()
 
     @property
     def formats(self) -> tuple[str, ...]:
@@ -147,6 +151,8 @@ def parse_source(path: Path) -> SourceConfig:
         path=path,
         homepage=data.get("homepage"),
         notes=tuple(data.get("notes") or ()),
+        blocking=bool(data.get("blocking", False)),
+        blocking_sublists=tuple(str(x) for x in data.get("blocking_sublists") or ()),
     )
 
 

@@ -24,8 +24,9 @@ def all_commands() -> list[tuple[str, click.Command]]:
     found: list[tuple[str, click.Command]] = []
 
     def walk(prefix: str, command: click.Command) -> None:
-        if isinstance(command, click.Group):
-            for name, sub in command.commands.items():
+        subcommands = getattr(command, "commands", None)  # a group (Typer bundles its own click)
+        if subcommands:
+            for name, sub in subcommands.items():
                 walk(f"{prefix} {name}".strip(), sub)
         else:
             found.append((prefix, command))
@@ -46,13 +47,28 @@ def cli(*args: str, env: dict[str, str] | None = None, cwd: Path = ROOT) -> subp
     )
 
 
-@pytest.mark.parametrize(("name", "command"), all_commands(), ids=lambda v: v if isinstance(v, str) else "")
+@pytest.mark.parametrize(("name", "command"), all_commands(), ids=[name for name, _ in all_commands()])
 def test_every_command_has_help_and_is_in_the_readme(name: str, command: click.Command) -> None:
     assert command.help and len(command.help.strip()) > 20, f"{name} has no real help text"
     for param in command.params:
-        if isinstance(param, click.Option) and param.name not in {"help"}:
+        if getattr(param, "param_type_name", "") == "option" and param.name not in {"help"}:
             assert param.help, f"{name} {param.opts[0]} has no help text"
     assert f"compliance {name}" in README, f"`compliance {name}` is not documented in README.md"
+
+
+def test_every_command_is_checked() -> None:
+    names = {name for name, _ in all_commands()}
+    assert {"lists load", "lists refresh", "db upgrade", "schedule install", "demo", "screen"} <= names
+
+
+@pytest.mark.parametrize(
+    "args", [["lists", "load"], ["lists", "status", "--bogus"], ["no-such-command"]], ids=str
+)
+def test_usage_mistakes_show_usage_not_a_traceback(args: list[str]) -> None:
+    result = cli(*args)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Usage:" in result.stderr
 
 
 def test_top_level_help_reads_well() -> None:

@@ -246,7 +246,7 @@ def test_sample_current(samples: Path) -> None:
 
 
 def test_sample_history_shows_zte_added_then_removed(samples: Path) -> None:
-    old, _ = _parse(samples / "us_csl" / "history" / "consolidated_2016-03.csv")
+    old, _ = _parse(samples / "us_csl" / "history" / "consolidated_2016-03-08.csv")
     new, _ = _parse(samples / "us_csl" / "consolidated.csv")
     old_refs = {r.ref: r for r in old}
     new_refs = {r.ref: r for r in new}
