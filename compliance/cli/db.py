@@ -5,7 +5,6 @@ from __future__ import annotations
 import typer
 
 from compliance.cli._output import console
-from compliance.db import migrate
 from compliance.db.session import describe_url
 
 app = typer.Typer(help="Create, upgrade and check the database.", no_args_is_help=True)
@@ -16,6 +15,8 @@ def upgrade(
     revision: str = typer.Argument("head", help="Revision to upgrade to (default: the latest)."),
 ) -> None:
     """Create the database or bring it to the latest version."""
+    from compliance.db import migrate
+
     before = migrate.current_revision()
     migrate.upgrade(revision=revision)
     after = migrate.current_revision()
@@ -28,6 +29,8 @@ def upgrade(
 @app.command("current")
 def current() -> None:
     """Show the database's version and the latest version this tool knows."""
+    from compliance.db import migrate
+
     rev = migrate.current_revision()
     head = migrate.head_revision()
     state = "up to date" if rev == head else "needs `compliance db upgrade`"
@@ -38,6 +41,8 @@ def current() -> None:
 @app.command("check")
 def check() -> None:
     """Verify the database is at the latest version and its tables match the models."""
+    from compliance.db import migrate
+
     migrate.check()
     console.print(f"The database {describe_url()} is at the latest version and matches the models.")
 
@@ -48,6 +53,8 @@ def downgrade(
     yes: bool = typer.Option(False, "--yes", help="Confirm: data in removed tables is lost."),
 ) -> None:
     """Go back to an older database version (data in removed tables is lost)."""
+    from compliance.db import migrate
+
     if not yes:
         typer.confirm(f"Downgrade {describe_url()} to {revision}? Data may be lost.", abort=True)
     migrate.downgrade(revision=revision)

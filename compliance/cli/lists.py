@@ -21,7 +21,11 @@ app = typer.Typer(help="Load, refresh and inspect the official sanctions lists."
 
 def ready_database() -> None:
     """Create the database on first use; refuse an outdated one."""
-    from compliance.db import migrate
+    from compliance.db.schema import SCHEMA_HEAD, schema_version
+
+    if schema_version() == SCHEMA_HEAD:
+        return
+    from compliance.db import migrate  # Alembic is only needed to create or upgrade
 
     if migrate.ensure_current():
         err_console.print(f"Created a new database at {describe_url()}.", markup=False)

@@ -52,3 +52,12 @@ def test_audit_log_is_append_only(migrated: str) -> None:
             conn.execute(text(statement))
     with engine.connect() as conn:
         assert conn.execute(text("SELECT actor FROM audit_log")).scalar_one() == "tester"
+
+
+def test_schema_head_constant_matches_the_migrations(db_url: str) -> None:
+    from compliance.db.schema import SCHEMA_HEAD, schema_version
+
+    assert migrate.head_revision() == SCHEMA_HEAD
+    assert schema_version(db_url) is None
+    migrate.upgrade(db_url)
+    assert schema_version(db_url) == SCHEMA_HEAD
