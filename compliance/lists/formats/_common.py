@@ -184,30 +184,31 @@ def parse_iso_date(text: str | None) -> date | None:
         return None
 
 
-def parse_dmy(text: str | None) -> date | None:
-    """``DD/MM/YYYY`` to a date; None if absent, partial (00) or invalid."""
+_SLASH_DATE = re.compile(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$")
+
+
+def _slash_date(text: str | None, day_first: bool) -> date | None:
     if not text:
         return None
-    match = re.match(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", text)
+    match = _SLASH_DATE.match(text)
     if not match:
         return None
+    first, second = int(match[1]), int(match[2])
+    day, month = (first, second) if day_first else (second, first)
     try:
-        return date(int(match[3]), int(match[2]), int(match[1]))
+        return date(int(match[3]), month, day)
     except ValueError:
         return None
+
+
+def parse_dmy(text: str | None) -> date | None:
+    """``DD/MM/YYYY`` to a date; None if absent, partial (00) or invalid."""
+    return _slash_date(text, day_first=True)
 
 
 def parse_mdy(text: str | None) -> date | None:
     """``MM/DD/YYYY`` (US order) to a date; None if absent or invalid."""
-    if not text:
-        return None
-    match = re.match(r"\s*(\d{1,2})/(\d{1,2})/(\d{4})\s*$", text)
-    if not match:
-        return None
-    try:
-        return date(int(match[3]), int(match[1]), int(match[2]))
-    except ValueError:
-        return None
+    return _slash_date(text, day_first=False)
 
 
 def partial_date(
