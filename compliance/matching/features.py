@@ -601,7 +601,11 @@ def informativeness(al: Alignment) -> FeatureScore:
         return _DISTINCTIVE
     adj = -(1.0 - al.info / INFO_FULL)
     return FeatureScore(
-        "informativeness", 0.0, adj, f"only common words matched (rarity {al.info:.2f} < {INFO_FULL:.2f})"
+        "informativeness",
+        0.0,
+        adj,
+        f"the matched words are common in the lists (distinctiveness {al.info:.2f}, "
+        f"full weight from {INFO_FULL:.2f})",
     )
 
 
