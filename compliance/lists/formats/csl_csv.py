@@ -56,7 +56,7 @@ from __future__ import annotations
 
 import csv
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -580,6 +580,52 @@ def csv_address(text: str) -> Address:
     )
 
 
+class EntryGrouper:
+    """Turns consecutive rows (or objects) of one (id, sub-list) into one record.
+
+    Shared by the CSV and JSON readers. An entry that appears again further
+    on becomes a separate record ``<ref>#2`` and a line in the report.
+    """
+
+    def __init__(self, report: ParseReport, unit: str) -> None:
+        self.report = report
+        self.unit = unit  # "rows" or "object", for messages
+        self.entry: CslEntry | None = None
+        self.key: tuple[str, str] | None = None
+        self.seen: dict[str, int] = {}
+
+    def add(
+        self,
+        where: str,
+        entry_id: str,
+        source: str,
+        adder: Callable[[CslEntry, Any, Any], None],
+        item: Any,
+        raw: Any,
+    ) -> ListRecord | None:
+        """Add one item; returns the previous entry's record when this item starts a new entry."""
+        finished = None
+        if self.entry is None or (entry_id, source) != self.key:
+            finished = self.entry.build() if self.entry is not None else None
+            self.key = (entry_id, source)
+            ref = csl_ref(entry_id, sublist_code(source))
+            if ref in self.seen:
+                self.seen[ref] += 1
+                self.report.problems.append(
+                    f"{where}: entry {ref} appears again apart from its first {self.unit}; "
+                    f"kept as a separate record {ref}#{self.seen[ref]}"
+                )
+                ref = f"{ref}#{self.seen[ref]}"
+            else:
+                self.seen[ref] = 1
+            self.entry = CslEntry(ref, entry_id, source)
+        adder(self.entry, item, raw)
+        return finished
+
+    def finish(self) -> ListRecord | None:
+        return self.entry.build() if self.entry is not None else None
+
+
 def _add_csv_row(entry: CslEntry, row: dict[str, str], raw: dict[str, str]) -> None:
     entry.originals.append(raw)
     get = row.get
@@ -675,14 +721,12 @@ def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
     (path,) = input_files(path)
     lost_glyphs = 0
     repaired = 0
-    seen: dict[str, int] = {}
+    grouper = EntryGrouper(report, "rows")
     with open_text(path) as fh:
         reader = csv.reader(fh)
         try:
             header = _check_header(path, next(reader, None))
             width = len(header)
-            entry: CslEntry | None = None
-            key: tuple[str, str] | None = None
             for values in reader:
                 line = reader.line_num
                 if not any(v.strip() for v in values):
@@ -703,26 +747,11 @@ def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
                     report.problems.append(f"line {line}: no _id, source or name; skipped")
                     continue
                 lost_glyphs += sum(row[c].count("?") for c in _TEXT_COLUMNS)
-                if (entry_id, source) == key and entry is not None:
-                    _add_csv_row(entry, row, raw)
-                    continue
-                if entry is not None:
-                    yield entry.build()
-                key = (entry_id, source)
-                ref = csl_ref(entry_id, sublist_code(source))
-                if ref in seen:
-                    seen[ref] += 1
-                    report.problems.append(
-                        f"line {line}: entry {ref} appears again apart from its first rows; "
-                        f"kept as a separate record {ref}#{seen[ref]}"
-                    )
-                    ref = f"{ref}#{seen[ref]}"
-                else:
-                    seen[ref] = 1
-                entry = CslEntry(ref, entry_id, source)
-                _add_csv_row(entry, row, raw)
-            if entry is not None:
-                yield entry.build()
+                done = grouper.add(f"line {line}", entry_id, source, _add_csv_row, row, raw)
+                if done is not None:
+                    yield done
+            if (last := grouper.finish()) is not None:
+                yield last
         except csv.Error as exc:
             raise ListDataError(
                 f"{path}, line {reader.line_num}", f"the CSV cannot be read ({exc})"

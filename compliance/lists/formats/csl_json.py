@@ -39,13 +39,12 @@ from compliance.lists.formats._common import head_bytes, open_text, parse_iso_da
 from compliance.lists.formats.csl_csv import (
     ENTITY_TYPES,
     CslEntry,
+    EntryGrouper,
     country_or_text,
-    csl_ref,
     csv_address,
     repair_c1,
     split_alt_names,
     split_csv_id,
-    sublist_code,
 )
 
 TITLE = "US Consolidated Screening List (trade.gov), JSON"
@@ -262,9 +261,7 @@ def sniff(path: Path) -> bool:
 def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
     """Yield one record per (id, source), merging consecutive objects of the same entry."""
     (path,) = input_files(path)
-    entry: CslEntry | None = None
-    key: tuple[str, str] | None = None
-    seen: dict[str, int] = {}
+    grouper = EntryGrouper(report, "object")
     checked = False
     lost_glyphs = 0
     repaired = 0
@@ -293,26 +290,11 @@ def parse(path: Path, report: ParseReport) -> Iterator[ListRecord]:
             continue
         name_and_aliases = [_text(obj.get("name")) or "", *map(str, _as_list(obj.get("alt_names")))]
         lost_glyphs += sum(text.count("?") for text in name_and_aliases)
-        if (entry_id, source) == key and entry is not None:
-            _add_object(entry, obj, raw)
-            continue
-        if entry is not None:
-            yield entry.build()
-        key = (entry_id, source)
-        ref = csl_ref(entry_id, sublist_code(source))
-        if ref in seen:
-            seen[ref] += 1
-            report.problems.append(
-                f"{where}: entry {ref} appears again apart from its first object; "
-                f"kept as a separate record {ref}#{seen[ref]}"
-            )
-            ref = f"{ref}#{seen[ref]}"
-        else:
-            seen[ref] = 1
-        entry = CslEntry(ref, entry_id, source)
-        _add_object(entry, obj, raw)
-    if entry is not None:
-        yield entry.build()
+        done = grouper.add(where, entry_id, source, _add_object, obj, raw)
+        if done is not None:
+            yield done
+    if (last := grouper.finish()) is not None:
+        yield last
     if not checked:
         raise ListDataError(str(path), "the file holds no CSL records")
     if totals and totals[0] != objects:
