@@ -343,6 +343,8 @@ def guess_script(text: str | None) -> str | None:
 
     if not text:
         return None
+    if text.isascii():  # most names: no need to look up each letter
+        return "Latn" if any(ch.isalpha() for ch in text) else None
     seen_latin = False
     for char in text:
         if not char.isalpha():

@@ -156,13 +156,6 @@ _ALPHA3_TABLE = """
 _ALPHA3 = dict(pair.split(":") for pair in _ALPHA3_TABLE.split())
 
 
-def _script(value: str) -> str | None:
-    """``guess_script`` with a fast path for plain ASCII names (most of them)."""
-    if value.isascii():
-        return "Latn" if any(ch.isalpha() for ch in value) else None
-    return guess_script(value)
-
-
 def input_files(path: Path) -> list[Path]:
     """The CSV itself, or the EU CSV found in a folder."""
     if path.is_file():
@@ -498,7 +491,7 @@ def _names(group: _Group, properties: dict[str, str | list[str]], report: ParseR
         _add(titles, _value(row, "Naal_title"))
         if any(name.value == value for name in names):
             continue
-        script = _script(value)
+        script = guess_script(value)
         names.append(
             Name(
                 value=value,

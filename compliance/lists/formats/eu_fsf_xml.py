@@ -119,13 +119,6 @@ _FORMER_NAME = re.compile(
 _GENDERS = {"M": "male", "F": "female"}
 
 
-def _script(value: str) -> str | None:
-    """``guess_script`` with a fast path for plain ASCII names (most of them)."""
-    if value.isascii():
-        return "Latn" if any(ch.isalpha() for ch in value) else None
-    return guess_script(value)
-
-
 def input_files(path: Path) -> list[Path]:
     """The export file itself, or the FSF XML file found in a folder."""
     if path.is_file():
@@ -335,7 +328,7 @@ def _names(element: etree._Element, properties: dict[str, str | list[str]], rema
         if remark and _LOW_QUALITY.search(remark):
             quality = "weak"
         kind = "fka" if remark and _FORMER_NAME.match(remark) else "aka"
-        entries.append((value, kind, _script(value), _attr(alias, "nameLanguage"), quality))
+        entries.append((value, kind, guess_script(value), _attr(alias, "nameLanguage"), quality))
     # The first-entered current name is the primary one.
     first = next((i for i, entry in enumerate(entries) if entry[1] == "aka"), 0)
     names = [

@@ -162,13 +162,6 @@ _SCHEMA_RE = re.compile(r'"schema"\s*:\s*"([A-Za-z]+)"')
 # ----------------------------------------------------------------- files
 
 
-def _script(value: str) -> str | None:
-    """``guess_script`` with a fast path for plain ASCII names (most of them)."""
-    if value.isascii():
-        return "Latn" if any(ch.isalpha() for ch in value) else None
-    return guess_script(value)
-
-
 def input_files(path: Path) -> list[Path]:
     """The FtM file; for a delta index, the index and the version files present."""
     if path.is_dir():
@@ -573,7 +566,7 @@ def _names(entity: dict[str, Any], props: dict[str, Any]) -> list[Name]:
         if not value or value in seen:
             return
         seen.add(value)
-        names.append(Name(value=value, kind=kind, script=_script(value), quality=quality))
+        names.append(Name(value=value, kind=kind, script=guess_script(value), quality=quality))
 
     caption = entity.get("caption")
     if isinstance(caption, str) and caption.strip():
