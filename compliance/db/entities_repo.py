@@ -272,40 +272,30 @@ def add_identifier(
     return True
 
 
-def add_country(session: Session, entity_id: int, country: str, relation: str) -> bool:
+def _add_own_fact(session: Session, model: Any, entity_id: int, **values: str) -> bool:
+    """Record a fact of the user's (no designation) unless the same one is already recorded."""
     exists = session.scalar(
         select(func.count())
-        .select_from(EntityCountry)
+        .select_from(model)
         .where(
-            EntityCountry.entity_id == entity_id,
-            EntityCountry.country == country,
-            EntityCountry.relation == relation,
-            EntityCountry.designation_id.is_(None),
+            model.entity_id == entity_id,
+            model.designation_id.is_(None),
+            *(getattr(model, column) == value for column, value in values.items()),
         )
     )
     if exists:
         return False
-    session.add(EntityCountry(entity_id=entity_id, designation_id=None, country=country, relation=relation))
+    session.add(model(entity_id=entity_id, designation_id=None, **values))
     session.flush()
     return True
+
+
+def add_country(session: Session, entity_id: int, country: str, relation: str) -> bool:
+    return _add_own_fact(session, EntityCountry, entity_id, country=country, relation=relation)
 
 
 def add_date(session: Session, entity_id: int, kind: str, value: str) -> bool:
-    exists = session.scalar(
-        select(func.count())
-        .select_from(EntityDate)
-        .where(
-            EntityDate.entity_id == entity_id,
-            EntityDate.kind == kind,
-            EntityDate.value == value,
-            EntityDate.designation_id.is_(None),
-        )
-    )
-    if exists:
-        return False
-    session.add(EntityDate(entity_id=entity_id, designation_id=None, kind=kind, value=value))
-    session.flush()
-    return True
+    return _add_own_fact(session, EntityDate, entity_id, kind=kind, value=value)
 
 
 def upsert_relationship(
