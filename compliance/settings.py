@@ -35,6 +35,19 @@ HTTP_MAX_BYTES = int(os.environ.get("COMPLIANCE_HTTP_MAX_BYTES", str(1024 * 1024
 # Name of the person or process recorded in the audit trail for CLI actions.
 ACTOR = os.environ.get("COMPLIANCE_ACTOR") or os.environ.get("USER") or "unknown"
 
+_YES = ("1", "true", "yes", "on")
+
+# Mail server for the alert digest (compliance monitor digest --send): host and
+# port, optional login, STARTTLS on or off, the sender and the recipients
+# (comma-separated).
+SMTP_HOST = os.environ.get("COMPLIANCE_SMTP_HOST") or None
+SMTP_PORT = int(os.environ.get("COMPLIANCE_SMTP_PORT") or "25")
+SMTP_USER = os.environ.get("COMPLIANCE_SMTP_USER") or None
+SMTP_PASSWORD = os.environ.get("COMPLIANCE_SMTP_PASSWORD") or None
+SMTP_STARTTLS = (os.environ.get("COMPLIANCE_SMTP_STARTTLS") or "").strip().lower() in _YES
+SMTP_FROM = os.environ.get("COMPLIANCE_SMTP_FROM") or None
+SMTP_TO = os.environ.get("COMPLIANCE_SMTP_TO") or None
+
 
 def database_url() -> str:
     """The database URL in force now (read at call time so tests can set it)."""

@@ -110,6 +110,15 @@ def load(
             progress=lambda n: bar.update(bar.task_ids[0], completed=n),
         )
     _print_result(result)
+    if result.status == "loaded":
+        _monitor()
+
+
+def _monitor() -> None:
+    """Re-screen the watched counterparties against what the new version(s) added or changed."""
+    from compliance.cli.monitor import run_after_list_change  # monitor imports this module
+
+    run_after_list_change()
 
 
 @app.command("refresh")
@@ -153,6 +162,8 @@ def refresh(
             console.print(f"{outcome.source}: unchanged on the server since the last refresh.", markup=False)
         elif outcome.result is not None:
             _print_result(outcome.result)
+    if any(o.result is not None and o.result.status == "loaded" for o in outcomes):
+        _monitor()
     if failed:
         raise typer.Exit(1)
 

@@ -14,14 +14,20 @@ import typer
 from sqlalchemy.exc import OperationalError, SQLAlchemyError
 
 from compliance import __version__
+from compliance.cli import alerts as alerts_cli
+from compliance.cli import audit as audit_cli
 from compliance.cli import db as db_cli
+from compliance.cli import deal as deal_cli
 from compliance.cli import demo as demo_cli
 from compliance.cli import enforcement as enforcement_cli
 from compliance.cli import entity as entity_cli
 from compliance.cli import lists as lists_cli
+from compliance.cli import news as news_cli
+from compliance.cli import monitor as monitor_cli
 from compliance.cli import ownership as ownership_cli
 from compliance.cli import schedule as schedule_cli
 from compliance.cli import screen as screen_cli
+from compliance.cli import watch as watch_cli
 from compliance.cli._output import err_console
 from compliance.errors import ComplianceError
 
@@ -42,6 +48,12 @@ app.add_typer(schedule_cli.app, name="schedule")
 app.add_typer(enforcement_cli.app, name="enforcement")
 app.add_typer(entity_cli.app, name="entity")
 app.add_typer(ownership_cli.app, name="ownership")
+app.add_typer(news_cli.app, name="news")
+app.add_typer(deal_cli.app, name="deal")
+app.add_typer(watch_cli.app, name="watch")
+app.add_typer(alerts_cli.app, name="alerts")
+app.add_typer(monitor_cli.app, name="monitor")
+app.add_typer(audit_cli.app, name="audit")
 app.command("exposure")(ownership_cli.exposure)
 app.command("screen")(screen_cli.screen)
 app.command("demo")(demo_cli.demo)

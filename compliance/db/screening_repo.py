@@ -11,7 +11,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from sqlalchemy import insert, select
+from sqlalchemy import Select, insert, select
 from sqlalchemy.orm import Session
 
 from compliance.db.models import (
@@ -55,9 +55,15 @@ def _by_designation(session: Session, stmt: Any) -> dict[int, list[Any]]:
     return grouped
 
 
-def listed_names(session: Session) -> Iterator[ListedName]:
-    """Every name of every designation in force (active), in designation order."""
+def listed_names(session: Session, only: Select[tuple[int]] | None = None) -> Iterator[ListedName]:
+    """Every name of every designation in force (active), in designation order.
+
+    ``only``: a query of designation ids to restrict the names to (e.g. the
+    entries a list version added or changed).
+    """
     active = select(Designation.id).where(Designation.active.is_(True))
+    if only is not None:
+        active = active.where(Designation.id.in_(only))
     countries = _by_designation(
         session,
         select(EntityCountry.designation_id, EntityCountry.country).where(
@@ -83,7 +89,7 @@ def listed_names(session: Session) -> Iterator[ListedName]:
             EntityIdentifier.designation_id.in_(active)
         ),
     )
-    rows = session.execute(
+    names = (
         select(
             EntityName.designation_id,
             EntityName.value,
@@ -102,6 +108,9 @@ def listed_names(session: Session) -> Iterator[ListedName]:
         .where(Designation.active.is_(True))
         .order_by(EntityName.designation_id, EntityName.id)
     )
+    if only is not None:
+        names = names.where(Designation.id.in_(only))
+    rows = session.execute(names)
     for did, value, kind, quality, eid, ref, etype, sublist, programs, listed_on, key in rows:
         yield ListedName(
             entity_id=eid,
