@@ -1,0 +1,596 @@
+"""Mentions of known parties in article text, linked to entities. Pure: no I/O.
+
+A ``Gazetteer`` is built once from every name and alias in the database (list
+entries and own entities alike). ``find_mentions`` then reads an article in one
+pass over its tokens (``compliance.news.tokens``):
+
+1. Exact: the longest run of tokens equal to a name's tokens, with or without
+   its legal form ("ZTE", "ZTE Corporation"), in any script ("中兴通讯" against
+   "中兴通讯股份有限公司"). People are also found by first and last name
+   without middle names, in either order.
+2. Compact: tokens joined equal a name joined ("ZTE soft" / "ZTEsoft",
+   "Zhongxing Tongxun" / 中兴通讯 romanised).
+3. Fuzzy: left-over capitalised words sharing a sound key with a rare name word
+   ("Prigojine" / "Prigozhin") are aligned with the whole name, every word
+   scored by the screening engine's token similarity ("Evgueni" / "Yevgeniy").
+4. Later short references: a person's surname, or a company's first word, after
+   the full name was linked in the same article.
+
+What is not a party: a name made of one ordinary word, stop word or place
+("Cloud", "Emirates", "Iran"; ``lexicon.yml``) unless a legal form follows it
+in the text; a lower-case word in a cased script; a name of generic words only.
+
+Context picks between namesakes: the countries the article names against each
+candidate's countries. Candidates equally good whose countries agree are the
+same party in several records (a list entry and our own record) and are all
+linked; candidates whose countries conflict wait for review.
+
+Scores are 0..1. ``LINK_THRESHOLD`` and above is linked; ``REVIEW_THRESHOLD``
+and above waits for review; below is dropped.
+"""
+
+from __future__ import annotations
+
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from compliance.matching.features import GENERIC_WORDS, similarity
+from compliance.news.amounts import find_amounts
+from compliance.news.categories import categorize
+from compliance.news.lexicon import Lexicon, article_countries, lexicon
+from compliance.news.tokens import Token, name_keys, sentences, sound_key, tokenize
+from compliance.normalize.names import compact_key, normalize_name
+
+# Decisions (scores are 0..1).
+LINK_THRESHOLD = 0.85
+REVIEW_THRESHOLD = 0.6
+# Base scores per way of finding a name.
+EXACT_SCORE = 0.95
+PERSON_SHORT_SCORE = 0.9  # first and last name, middle names left out
+COMPACT_SCORE = 0.9
+# Fuzzy: several words all close ("Evgueni Prigojine") is strong evidence; one
+# word close to a one-word name ("Huawey") is a typo to confirm.
+FUZZY_BASE = 0.55  # + FUZZY_FACTOR x the mean word similarity, for several words
+FUZZY_FACTOR = 0.4
+FUZZY_ONE_WORD_FACTOR = 0.85  # x the similarity, for a one-word name
+FUZZY_MIN_TOKEN = 0.8  # every word of a fuzzy match at least this similar
+SHORT_REFERENCE_SCORE = 0.88  # surname / first word after the full name
+# A one-word acronym of three or four letters ("ZTE", "AWS", "BNC"): our own
+# records' acronyms are trusted more than a list's.
+ACRONYM_OWN_SCORE = 0.9
+ACRONYM_LIST_SCORE = 0.8
+# A list's weak alias (OFAC "weak a.k.a.") counts less.
+WEAK_PENALTY = 0.15
+# Context: the article names a country of the candidate, or only other ones.
+# Between namesakes the conflict weighs heavily; for a name only one entity
+# carries it weighs little (news about a company rarely names its home country).
+COUNTRY_AGREES = 0.05
+COUNTRY_CONFLICTS = 0.2
+COUNTRY_CONFLICTS_ALONE = 0.05
+LEGAL_FORM_BONUS = 0.03
+# Candidates within this of the best are tied.
+TIE = 0.02
+# A name word is "rare" (it may start a fuzzy match) in at most this many names.
+RARE_WORD_NAMES = 50
+FUZZY_MIN_CHARS = 4
+# A company's first word may stand for it later in the article if at least this long.
+SHORT_REFERENCE_MIN_CHARS = 4
+# Words around a mention where categories and amounts are looked for: its
+# sentence, and the next sentences while they name no other party.
+FOLLOWING_SENTENCES = 1
+MAX_SENTENCE_CHARS = 1000
+
+_PERSON = "person"
+_ORG_WORDS = re.compile(
+    r"(?:Bank|Banque|Banco|Group|Groupe|Gruppe|Grupo|Holdings?|Technolog\w*|Airlines?|Corporation|"
+    r"Company|Trading|Shipping|Industries|Petroleum|Energy|Capital|Partners|Ventures|Systems|Telecom\w*)$"
+)
+_CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
+_HAN_ORG = re.compile(r"[\u3400-\u9fff]{2,12}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+
+
+@dataclass(frozen=True, slots=True)
+class KnownName:
+    """One name or alias of one entity, as the database holds it."""
+
+    entity_id: int
+    name: str
+    entity_type: str
+    source: str | None = None  # list source key; None for own records
+    ref: str | None = None  # the source's own reference
+    countries: frozenset[str] = frozenset()
+    weak: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class _Variant:
+    name: int  # index into Gazetteer.names
+    keys: tuple[str, ...]
+    method: str  # exact | person_short | compact
+
+
+@dataclass(frozen=True)
+class FoundMention:
+    surface: str
+    start: int
+    end: int
+    entity_id: int | None
+    score: float
+    method: str
+    status: str  # linked | review | candidate
+    sentence: str
+    categories: tuple[str, ...] = ()
+    amounts: tuple[dict[str, object], ...] = ()
+    name: str | None = None  # the name or alias that matched
+    source: str | None = None
+    ref: str | None = None
+
+
+@dataclass
+class Gazetteer:
+    names: list[KnownName] = field(default_factory=list)
+    variants: list[_Variant] = field(default_factory=list)
+    exact: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
+    longest: dict[str, int] = field(default_factory=dict)
+    compact: dict[str, list[int]] = field(default_factory=dict)
+    # sound key of a rare name word -> (variant, position of the word)
+    sounds: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+
+    def __len__(self) -> int:
+        return len(self.names)
+
+
+def _legal_form_tokens(keys: tuple[str, ...], entity_type: str) -> tuple[str, ...]:
+    """The name's tokens with its legal forms removed, as article tokens ("中兴通讯")."""
+    form = normalize_name(" ".join(keys), entity_type) if not any(_is_han(k) for k in keys) else None
+    if form is not None:
+        return form.tokens
+    # Chinese: legal forms are taken off the romanised syllables; map them back.
+    syllables = [word_form[0] if (word_form := normalize_name(k, "vessel").tokens) else "" for k in keys]
+    core = normalize_name("".join(keys), entity_type).tokens
+    n = len(core)
+    for i in range(len(keys) - n + 1):
+        if tuple(syllables[i : i + n]) == core:
+            return keys[i : i + n]
+    return keys
+
+
+def _is_han(key: str) -> bool:
+    return len(key) == 1 and "\u3400" <= key <= "\u9fff"
+
+
+def build_gazetteer(names: Iterable[KnownName]) -> Gazetteer:
+    gaz = Gazetteer()
+    seen: set[tuple[int, tuple[str, ...], str]] = set()
+
+    def add(idx: int, keys: tuple[str, ...], method: str) -> None:
+        if not keys or (len(keys) == 1 and _is_han(keys[0])):
+            return
+        marker = (gaz.names[idx].entity_id, keys, method)
+        if marker in seen:
+            return
+        seen.add(marker)
+        vid = len(gaz.variants)
+        gaz.variants.append(_Variant(idx, keys, method))
+        if method == "compact":
+            gaz.compact.setdefault(keys[0], []).append(vid)
+            return
+        gaz.exact.setdefault(keys, []).append(vid)
+        if gaz.longest.get(keys[0], 0) < len(keys):
+            gaz.longest[keys[0]] = len(keys)
+
+    for known in names:
+        full = name_keys(known.name)
+        if not full:
+            continue
+        idx = len(gaz.names)
+        gaz.names.append(known)
+        person = known.entity_type == _PERSON
+        add(idx, full, "exact")
+        if person:
+            core = normalize_name(known.name, _PERSON).tokens
+            add(idx, core, "exact")
+            if len(core) > 2:
+                add(idx, (core[0], core[-1]), "person_short")
+            if len(core) >= 2:
+                add(idx, (core[-1], core[0]), "person_short")
+        else:
+            core = _legal_form_tokens(full, known.entity_type)
+            add(idx, core, "exact")
+        joined = compact_key(core)
+        if len(joined) >= 5 and not any(_is_han(k) for k in core):
+            add(idx, (joined,), "compact")
+        elif any(_is_han(k) for k in core):
+            romanised = compact_key(normalize_name(known.name, known.entity_type).tokens)
+            if len(romanised) >= 8:
+                add(idx, (romanised,), "compact")
+    # Rare words start fuzzy matches.
+    frequency: dict[str, int] = defaultdict(int)
+    for variant in gaz.variants:
+        for key in set(variant.keys):
+            frequency[key] += 1
+    for vid, variant in enumerate(gaz.variants):
+        if variant.method == "compact":
+            continue
+        for pos, key in enumerate(variant.keys):
+            if len(key) < FUZZY_MIN_CHARS or frequency[key] > RARE_WORD_NAMES or key in GENERIC_WORDS:
+                continue
+            sound = sound_key(key)
+            if sound:
+                gaz.sounds.setdefault(sound, []).append((vid, pos))
+    return gaz
+
+
+# ---------------------------------------------------------------- finding
+
+
+@dataclass
+class _Match:
+    start: int  # token index
+    end: int  # token index, exclusive
+    variants: list[int]
+    method: str
+    similarity: float = 1.0
+
+
+@lru_cache(maxsize=65_536)
+def _is_legal_form(words: str) -> bool:
+    """Whether ``words`` is a legal form ("Co., Ltd.", "GmbH", "S.A.", "股份有限公司")."""
+    form = normalize_name(f"Zqx {words}", "company")
+    return bool(form.legal_forms) and form.tokens == ("zqx",)
+
+
+def _legal_form_after(text: str, tokens: Sequence[Token], end: int) -> int:
+    """Token index after a legal form that follows token ``end - 1`` (``end`` when none)."""
+    best = end
+    for size in range(1, 5):
+        if end + size > len(tokens):
+            break
+        last = tokens[end + size - 1]
+        if not (last.han or text[last.start].isupper()):
+            break  # legal forms are written with a capital ("Ltd", "SA"); "sa", "est" are words
+        words = text[tokens[end].start : last.end]
+        if len(words) > 40:
+            break
+        if _is_legal_form(words):
+            best = end + size
+    return best
+
+
+def _exact_at(gaz: Gazetteer, keys: Sequence[str], i: int) -> _Match | None:
+    longest = gaz.longest.get(keys[i], 0)
+    for size in range(min(longest, len(keys) - i), 0, -1):
+        found = gaz.exact.get(tuple(keys[i : i + size]))
+        if found:
+            return _Match(i, i + size, list(found), "exact")
+    return None
+
+
+def _compact_at(gaz: Gazetteer, tokens: Sequence[Token], i: int) -> _Match | None:
+    for size in (3, 2, 1):
+        window = tokens[i : i + size]
+        if len(window) < size or any(t.han for t in window):
+            continue
+        found = gaz.compact.get("".join(t.key for t in window))
+        if found:
+            return _Match(i, i + size, list(found), "compact")
+    return None
+
+
+def _scan(gaz: Gazetteer, tokens: Sequence[Token]) -> list[_Match]:
+    keys = [t.key for t in tokens]
+    matches: list[_Match] = []
+    i = 0
+    while i < len(tokens):
+        found = _exact_at(gaz, keys, i) or _compact_at(gaz, tokens, i)
+        if found is None:
+            i += 1
+            continue
+        matches.append(found)
+        i = found.end
+    return matches
+
+
+def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Lexicon) -> list[_Match]:
+    best: dict[tuple[int, int], _Match] = {}
+    for i, token in enumerate(tokens):
+        if covered[i] or token.han or not token.capital or len(token.key) < FUZZY_MIN_CHARS:
+            continue
+        if lex.is_word((token.key,)):
+            continue
+        sound = sound_key(token.key)
+        for vid, pos in gaz.sounds.get(sound, ()):
+            variant = gaz.variants[vid]
+            start, end = i - pos, i - pos + len(variant.keys)
+            if start < 0 or end > len(tokens) or any(covered[start:end]):
+                continue
+            window = tokens[start:end]
+            if not window[0].capital or (len(window) == 1 and len(token.key) < 6):
+                continue
+            sims = [similarity(t.key, k)[0] for t, k in zip(window, variant.keys, strict=True)]
+            if min(sims) < FUZZY_MIN_TOKEN:
+                continue
+            mean = sum(sims) / len(sims)
+            if mean >= 1.0:
+                continue  # an exact match the scan already saw (or chose not to take)
+            current = best.get((start, end))
+            if current is None or mean > current.similarity:
+                best[(start, end)] = _Match(start, end, [vid], "fuzzy", mean)
+            elif mean == current.similarity:
+                current.variants.append(vid)
+    chosen: list[_Match] = []
+    taken = [False] * len(tokens)
+    for match in sorted(best.values(), key=lambda m: (-m.similarity, -(m.end - m.start), m.start)):
+        if any(taken[match.start : match.end]):
+            continue
+        for k in range(match.start, match.end):
+            taken[k] = True
+        chosen.append(match)
+    return chosen
+
+
+def _plausible(match: _Match, gaz: Gazetteer, tokens: Sequence[Token], text: str, lex: Lexicon) -> bool:
+    """Whether the words matched can be a name here at all (not a word, a place, lower case)."""
+    window = tokens[match.start : match.end]
+    first = window[0]
+    if not first.han and not first.capital:
+        return False
+    keys = tuple(t.key for t in window)
+    if all(k in GENERIC_WORDS or lex.is_word((k,)) for k in keys) and (
+        _legal_form_after(text, tokens, match.end) == match.end
+    ):
+        return False
+    if len(keys) == 1 and not first.han:
+        key = keys[0]
+        if key.isdigit():
+            return False
+        if len(key) <= 4 and not first.upper and match.method != "compact":
+            # "Aws", "Zte" in running text are words; acronyms are written in capitals.
+            return len(key) == 4 and first.capital and not lex.is_word(keys)
+    return True
+
+
+def _base_score(match: _Match, variant: _Variant, known: KnownName, window: Sequence[Token]) -> float:
+    if match.method == "fuzzy":
+        if len(window) > 1:
+            score = FUZZY_BASE + FUZZY_FACTOR * match.similarity
+        else:
+            score = FUZZY_ONE_WORD_FACTOR * match.similarity
+    elif match.method == "compact":
+        score = COMPACT_SCORE
+    elif variant.method == "person_short":
+        score = PERSON_SHORT_SCORE
+    elif len(window) == 1 and not window[0].han and len(window[0].key) <= 4 and window[0].upper:
+        score = ACRONYM_LIST_SCORE if known.source else ACRONYM_OWN_SCORE
+    else:
+        score = EXACT_SCORE
+    if known.weak:
+        score -= WEAK_PENALTY
+    return score
+
+
+@dataclass
+class _Linked:
+    start: int  # token indexes
+    end: int
+    char_end: int
+    entity_id: int
+    score: float
+    method: str
+    known: KnownName
+    status: str = "linked"
+
+
+def _resolve(
+    match: _Match,
+    gaz: Gazetteer,
+    tokens: Sequence[Token],
+    text: str,
+    countries: frozenset[str],
+) -> list[_Linked]:
+    """The entities one matched span links to, scored with the article's context."""
+    window = tokens[match.start : match.end]
+    after = _legal_form_after(text, tokens, match.end)
+    char_end = tokens[after - 1].end
+    per_entity: dict[int, tuple[float, KnownName, str]] = {}
+    alone = len({gaz.names[gaz.variants[vid].name].entity_id for vid in match.variants}) == 1
+    conflict = COUNTRY_CONFLICTS_ALONE if alone else COUNTRY_CONFLICTS
+    for vid in match.variants:
+        variant = gaz.variants[vid]
+        known = gaz.names[variant.name]
+        score = _base_score(match, variant, known, window)
+        if after > match.end:
+            score += LEGAL_FORM_BONUS
+        if known.countries and countries:
+            score += COUNTRY_AGREES if known.countries & countries else -conflict
+        score = min(score, 1.0)
+        method = match.method if match.method != "exact" else variant.method
+        current = per_entity.get(known.entity_id)
+        if current is None or score > current[0]:
+            per_entity[known.entity_id] = (score, known, method)
+    if not per_entity:
+        return []
+    top = max(s for s, _, _ in per_entity.values())
+    tied = [(eid, s, k, m) for eid, (s, k, m) in per_entity.items() if s >= top - TIE]
+    linked = [_Linked(match.start, after, char_end, eid, s, m, k) for eid, s, k, m in tied]
+    if len(linked) > 1 and _countries_conflict([lk.known for lk in linked]):
+        for lk in linked:
+            lk.score = min(lk.score, LINK_THRESHOLD - 0.05)
+    for lk in linked:
+        lk.status = (
+            "linked" if lk.score >= LINK_THRESHOLD else "review" if lk.score >= REVIEW_THRESHOLD else "drop"
+        )
+    return [lk for lk in linked if lk.status != "drop"]
+
+
+def _countries_conflict(knowns: Sequence[KnownName]) -> bool:
+    sets = [k.countries for k in knowns if k.countries]
+    return any(not (a & b) for i, a in enumerate(sets) for b in sets[i + 1 :])
+
+
+def _short_references(
+    gaz: Gazetteer,
+    tokens: Sequence[Token],
+    covered: list[bool],
+    linked: Sequence[_Linked],
+    lex: Lexicon,
+) -> list[_Linked]:
+    """A person's surname or a company's first word, after its full name in the same article."""
+    heads: dict[str, set[int]] = defaultdict(set)
+    firsts: dict[int, _Linked] = {}
+    for lk in linked:
+        if lk.status != "linked" or lk.end - lk.start < 2:
+            continue
+        words = [t.key for t in tokens[lk.start : lk.end]]
+        key = words[-1] if lk.known.entity_type == _PERSON else words[0]
+        if len(key) < SHORT_REFERENCE_MIN_CHARS or key in GENERIC_WORDS or lex.is_word((key,)):
+            continue
+        if (key,) in gaz.exact:  # a name of its own: the scan decides
+            continue
+        heads[key].add(lk.entity_id)
+        firsts.setdefault(lk.entity_id, lk)
+    found: list[_Linked] = []
+    first_start = {lk.entity_id: lk.start for lk in linked}
+    for i, token in enumerate(tokens):
+        if covered[i] or not token.capital:
+            continue
+        owners = heads.get(token.key)
+        if not owners or len(owners) != 1:
+            continue
+        (eid,) = owners
+        if first_start[eid] > i:
+            continue
+        lk = firsts[eid]
+        found.append(_Linked(i, i + 1, token.end, eid, SHORT_REFERENCE_SCORE, "short_reference", lk.known))
+        covered[i] = True
+    return found
+
+
+def _candidates(
+    text: str, tokens: Sequence[Token], covered: list[bool], lex: Lexicon
+) -> list[tuple[int, int]]:
+    """Character spans of organisation-like names the database does not know."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    n = len(tokens)
+    while i < n:
+        token = tokens[i]
+        if covered[i] or token.han or not token.capital or token.key in lex.all_stopwords:
+            i += 1
+            continue
+        j = i
+        while j < n and not covered[j] and not tokens[j].han and tokens[j].capital and j - i < 5:
+            gap = text[tokens[j - 1].end : tokens[j].start] if j > i else ""
+            if j > i and not re.fullmatch(r"[ &\-]?\s?", gap):
+                break
+            j += 1
+        words = text[tokens[i].start : tokens[j - 1].end]
+        after = _legal_form_after(text, tokens, j) if j < n else j
+        if after > j and j > i and not any(covered[j:after]):
+            spans.append((tokens[i].start, tokens[after - 1].end))
+            i = after
+            continue
+        if j - i >= 2 and _ORG_WORDS.search(words):
+            spans.append((tokens[i].start, tokens[j - 1].end))
+        elif j - i == 1 and _CAMEL.match(words) and not lex.is_word((token.key,)):
+            spans.append((token.start, token.end))
+        i = j
+    for m in _HAN_ORG.finditer(text):
+        if not any(covered[k] for k, t in enumerate(tokens) if m.start() <= t.start < m.end()):
+            spans.append((m.start(), m.end()))
+    return spans
+
+
+def _sentence_index(spans: Sequence[tuple[int, int]], pos: int) -> int:
+    lo, hi = 0, len(spans) - 1
+    while lo < hi:
+        mid = (lo + hi + 1) // 2
+        if spans[mid][0] <= pos:
+            lo = mid
+        else:
+            hi = mid - 1
+    return lo
+
+
+def find_mentions(text: str, gaz: Gazetteer, language: str | None = None) -> list[FoundMention]:
+    """Every mention of a known party in ``text``, and organisation-like names not known."""
+    lex = lexicon()
+    tokens = tokenize(text)
+    countries = article_countries(tokens)
+    covered = [False] * len(tokens)
+    linked: list[_Linked] = []
+
+    def take(match: _Match) -> None:
+        if not _plausible(match, gaz, tokens, text, lex):
+            return
+        results = _resolve(match, gaz, tokens, text, countries)
+        if results:
+            for k in range(match.start, results[0].end):
+                covered[k] = True
+            linked.extend(results)
+
+    for match in _scan(gaz, tokens):
+        take(match)
+    for match in _fuzzy(gaz, tokens, covered, lex):
+        take(match)
+    linked.extend(_short_references(gaz, tokens, covered, linked, lex))
+    linked.sort(key=lambda lk: (lk.start, lk.entity_id))
+
+    spans = sentences(text) or [(0, len(text))]
+    # Sentences naming a party (to stop the category window at the next party).
+    party_sentences: dict[int, set[int]] = defaultdict(set)
+    for lk in linked:
+        party_sentences[_sentence_index(spans, tokens[lk.start].start)].add(lk.entity_id)
+
+    found: list[FoundMention] = []
+    for lk in linked:
+        start = tokens[lk.start].start
+        index = _sentence_index(spans, start)
+        sentence = text[spans[index][0] : spans[index][1]].strip()[:MAX_SENTENCE_CHARS]
+        last = index
+        while (
+            last + 1 < len(spans)
+            and last - index < FOLLOWING_SENTENCES
+            and not (party_sentences.get(last + 1, set()) - {lk.entity_id})
+            and "\n\n" not in text[spans[last][1] : spans[last + 1][0] + 1]
+        ):
+            last += 1
+        passage = text[spans[index][0] : spans[last][1]]
+        cats = tuple(categorize(passage, language))
+        amounts = tuple(a.as_json() for a in find_amounts(passage)) if cats else ()
+        found.append(
+            FoundMention(
+                surface=text[start : lk.char_end],
+                start=start,
+                end=lk.char_end,
+                entity_id=lk.entity_id,
+                score=round(lk.score, 3),
+                method=lk.method,
+                status=lk.status,
+                sentence=sentence,
+                categories=cats,
+                amounts=amounts,
+                name=lk.known.name,
+                source=lk.known.source,
+                ref=lk.known.ref,
+            )
+        )
+    for cstart, cend in _candidates(text, tokens, covered, lex):
+        index = _sentence_index(spans, cstart)
+        found.append(
+            FoundMention(
+                surface=text[cstart:cend],
+                start=cstart,
+                end=cend,
+                entity_id=None,
+                score=0.0,
+                method="candidate",
+                status="candidate",
+                sentence=text[spans[index][0] : spans[index][1]].strip()[:MAX_SENTENCE_CHARS],
+            )
+        )
+    found.sort(key=lambda f: (f.start, f.entity_id or 0))
+    return found
