@@ -7,12 +7,14 @@ from pathlib import Path
 
 import typer
 import yaml
+from rich.console import Console
 
 from compliance import settings
-from compliance.cli._output import console
+from compliance.cli._output import console, progress_bar
 from compliance.cli.lists import status as show_status
 
 ENFORCEMENT_FILE = settings.LISTS_DIR / "enforcement" / "curated.yml"
+DEMO_DEAL = "Alibaba / ZTEsoft"
 
 
 def demo(
@@ -20,11 +22,13 @@ def demo(
         Path("compliance-demo"), "--output", "-o", help="Folder for the demo database and its outputs."
     ),
 ) -> None:
-    """Build a fresh demo database from the data shipped in lists/ (no network).
+    """Build a fresh demo database from the data shipped in lists/ (no network), and a deal memo.
 
     It holds the sample lists (lists/samples), the parties of the demo deal and
-    their ownership (lists/scenario) and the curated enforcement actions
-    (lists/enforcement).
+    their ownership (lists/scenario), the curated enforcement actions
+    (lists/enforcement) and a short news item on the deal (lists/scenario/news).
+    It then records the deal "Alibaba / ZTEsoft", assesses it and writes its
+    memo as memo.html and memo.pdf in the output folder.
     """
     from compliance.db import migrate
     from compliance.db.session import dispose_engines
@@ -80,10 +84,59 @@ def demo(
         + (f", {linked.auto} linked to entities, {linked.review} waiting for review" if linked else ""),
         markup=False,
     )
+    _news(console)
     show_status(as_json=False)
+    _deal_memo(output)
     console.print(
         f"Explore it with: compliance --database-url {url} lists status\n"
-        "(also: lists history us_csl, lists diff us_csl)",
+        '(also: lists history us_csl, lists diff us_csl, deal assess 1, entity show "ZTE Corporation")',
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+def _news(out: Console) -> None:
+    """Ingest the in-house news items of the scenario (lists/scenario/news)."""
+    from compliance.lists.samples import SCENARIO_DIR
+
+    items = sorted((SCENARIO_DIR / "news").glob("*.txt"))
+    if not items:
+        return
+    from compliance.news.service import ingest
+
+    done = ingest([str(p) for p in items])
+    out.print(
+        f"  news: {done.articles_new} article(s), {done.mentions} mentions "
+        f"({done.linked} linked to entities, {done.review} waiting for review)",
+        markup=False,
+    )
+
+
+def _deal_memo(output: Path) -> None:
+    """Record the demo deal, assess it and write its memo as HTML and PDF."""
+    from compliance.exposure import deal
+    from compliance.reports import memo
+
+    info = deal.create_deal(
+        DEMO_DEAL,
+        acquirer="Alibaba Group Holding Limited",
+        target="ZTEsoft Technology Co., Ltd.",
+        seller="ZTE Corporation",
+        value="443000000",
+        currency="USD",
+        deal_type="acquisition",
+        description=(
+            "Proposed purchase of ZTEsoft, ZTE's software unit, by Alibaba for about 3 billion yuan "
+            "(about USD 443 million), to strengthen Alibaba Cloud."
+        ),
+    )
+    with progress_bar("Assessing the demo deal and writing its memo"):
+        result = deal.assess(str(info.id))
+        html_file = memo.write(result, "html", (output / "memo.html").resolve())
+        pdf_file = memo.write(result, "pdf", (output / "memo.pdf").resolve())
+    console.print(
+        f"Deal #{info.id} {info.name}: {result.rating} ({len(result.findings)} findings)\n"
+        f"  memo (HTML): {html_file}\n  memo (PDF):  {pdf_file}",
         markup=False,
         soft_wrap=True,
     )
