@@ -32,6 +32,13 @@ def test_demo_builds_the_scenario(tmp_path: Path) -> None:
     assert db.is_file()
     assert "us_csl           version 3" in built.stdout
     assert "ZTE Corporation: linked to 1 list entry" in built.stdout
+    # The deal memo, in both formats, where the demo says it is.
+    folder = tmp_path / "compliance-demo"
+    memo_html, memo_pdf = folder / "memo.html", folder / "memo.pdf"
+    assert f"memo (HTML): {memo_html}" in built.stdout and f"memo (PDF):  {memo_pdf}" in built.stdout
+    assert "Deal #1 Alibaba / ZTEsoft: High" in built.stdout
+    assert memo_pdf.read_bytes().startswith(b"%PDF-")
+    assert "Counterparty-risk memo: Alibaba / ZTEsoft" in memo_html.read_text(encoding="utf-8")
 
     url = f"sqlite:///{db}"
     shown = run(
