@@ -33,7 +33,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 
@@ -50,13 +50,18 @@ REVIEW_THRESHOLD = 0.6
 # Base scores per way of finding a name.
 EXACT_SCORE = 0.95
 PERSON_SHORT_SCORE = 0.9  # first and last name, middle names left out
+# One word left when the legal form is taken off a name ("Wagner Group" ->
+# "Wagner"): often a surname or a word too, so it waits for review unless the
+# entity carries that word as a name of its own ("Nokia" for "Nokia Oyj").
+STRIPPED_ONE_WORD_SCORE = 0.8
 COMPACT_SCORE = 0.9
 # Fuzzy: several words all close ("Evgueni Prigojine") is strong evidence; one
 # word close to a one-word name ("Huawey") is a typo to confirm.
 FUZZY_BASE = 0.55  # + FUZZY_FACTOR x the mean word similarity, for several words
 FUZZY_FACTOR = 0.4
 FUZZY_ONE_WORD_FACTOR = 0.85  # x the similarity, for a one-word name
-FUZZY_MIN_TOKEN = 0.8  # every word of a fuzzy match at least this similar
+FUZZY_MIN_TOKEN = 0.74  # every word of a fuzzy match at least this similar...
+FUZZY_MIN_MEAN = 0.78  # ...and all of them this similar on average
 SHORT_REFERENCE_SCORE = 0.88  # surname / first word after the full name
 # A one-word acronym of three or four letters ("ZTE", "AWS", "BNC"): our own
 # records' acronyms are trusted more than a list's.
@@ -76,6 +81,10 @@ TIE = 0.02
 # A name word is "rare" (it may start a fuzzy match) in at most this many names.
 RARE_WORD_NAMES = 50
 FUZZY_MIN_CHARS = 4
+# Rare name words of at least PREFIX_MIN_CHARS are also found by their first
+# PREFIX_CHARS letters, for spellings whose sound key differs ("Prigoschin").
+PREFIX_CHARS = 4
+PREFIX_MIN_CHARS = 6
 # A company's first word may stand for it later in the article if at least this long.
 SHORT_REFERENCE_MIN_CHARS = 4
 # Words around a mention where categories and amounts are looked for: its
@@ -109,7 +118,7 @@ class KnownName:
 class _Variant:
     name: int  # index into Gazetteer.names
     keys: tuple[str, ...]
-    method: str  # exact | person_short | compact
+    method: str  # exact | person_short | stripped | compact
 
 
 @dataclass(frozen=True)
@@ -199,7 +208,8 @@ def build_gazetteer(names: Iterable[KnownName]) -> Gazetteer:
                 add(idx, (core[-1], core[0]), "person_short")
         else:
             core = _legal_form_tokens(full, known.entity_type)
-            add(idx, core, "exact")
+            one_word = len(core) == 1 and len(full) > 1 and not _is_han(core[0])
+            add(idx, core, "stripped" if one_word else "exact")
         joined = compact_key(core)
         if len(joined) >= 5 and not any(_is_han(k) for k in core):
             add(idx, (joined,), "compact")
@@ -221,6 +231,8 @@ def build_gazetteer(names: Iterable[KnownName]) -> Gazetteer:
             sound = sound_key(key)
             if sound:
                 gaz.sounds.setdefault(sound, []).append((vid, pos))
+                if len(key) >= PREFIX_MIN_CHARS:
+                    gaz.sounds.setdefault(key[:PREFIX_CHARS], []).append((vid, pos))
     return gaz
 
 
@@ -280,18 +292,16 @@ def _compact_at(gaz: Gazetteer, tokens: Sequence[Token], i: int) -> _Match | Non
     return None
 
 
-def _scan(gaz: Gazetteer, tokens: Sequence[Token]) -> list[_Match]:
+def _scan(gaz: Gazetteer, tokens: Sequence[Token], take: Callable[[_Match], bool]) -> None:
+    """Leftmost-longest exact and compact matches; ``take`` says whether one was kept."""
     keys = [t.key for t in tokens]
-    matches: list[_Match] = []
     i = 0
     while i < len(tokens):
         found = _exact_at(gaz, keys, i) or _compact_at(gaz, tokens, i)
-        if found is None:
+        if found is not None and take(found):
+            i = found.end
+        else:
             i += 1
-            continue
-        matches.append(found)
-        i = found.end
-    return matches
 
 
 def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Lexicon) -> list[_Match]:
@@ -302,7 +312,10 @@ def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Le
         if lex.is_word((token.key,)):
             continue
         sound = sound_key(token.key)
-        for vid, pos in gaz.sounds.get(sound, ()):
+        blocks = [*gaz.sounds.get(sound, ())]
+        if len(token.key) >= PREFIX_MIN_CHARS:
+            blocks.extend(gaz.sounds.get(token.key[:PREFIX_CHARS], ()))
+        for vid, pos in dict.fromkeys(blocks):
             variant = gaz.variants[vid]
             start, end = i - pos, i - pos + len(variant.keys)
             if start < 0 or end > len(tokens) or any(covered[start:end]):
@@ -311,9 +324,9 @@ def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Le
             if not window[0].capital or (len(window) == 1 and len(token.key) < 6):
                 continue
             sims = [similarity(t.key, k)[0] for t, k in zip(window, variant.keys, strict=True)]
-            if min(sims) < FUZZY_MIN_TOKEN:
-                continue
             mean = sum(sims) / len(sims)
+            if min(sims) < FUZZY_MIN_TOKEN or mean < FUZZY_MIN_MEAN:
+                continue
             if mean >= 1.0:
                 continue  # an exact match the scan already saw (or chose not to take)
             current = best.get((start, end))
@@ -339,10 +352,17 @@ def _plausible(match: _Match, gaz: Gazetteer, tokens: Sequence[Token], text: str
     if not first.han and not first.capital:
         return False
     keys = tuple(t.key for t in window)
-    if all(k in GENERIC_WORDS or lex.is_word((k,)) for k in keys) and (
-        _legal_form_after(text, tokens, match.end) == match.end
-    ):
-        return False
+    named_by_form = _legal_form_after(text, tokens, match.end) > match.end
+    if lex.is_word(keys) and not named_by_form:
+        return False  # "Iran", "Cloud", "United Arab Emirates"
+    ordinary = [k in GENERIC_WORDS or k in lex.common or k in lex.all_stopwords for k in keys]
+    if all(ordinary) and not named_by_form:
+        # "International Trading", "Tornado Cash": ordinary words, a name only when
+        # written as one: each word capitalised, not at the start of a sentence.
+        before = text[: first.start].rstrip()
+        capitalised = all(t.capital for t in window if t.key not in lex.all_stopwords)
+        if len(keys) == 1 or not capitalised or not before or before[-1] in ".!?:\n":
+            return False
     if len(keys) == 1 and not first.han:
         key = keys[0]
         if key.isdigit():
@@ -363,6 +383,8 @@ def _base_score(match: _Match, variant: _Variant, known: KnownName, window: Sequ
         score = COMPACT_SCORE
     elif variant.method == "person_short":
         score = PERSON_SHORT_SCORE
+    elif variant.method == "stripped":
+        score = STRIPPED_ONE_WORD_SCORE
     elif len(window) == 1 and not window[0].han and len(window[0].key) <= 4 and window[0].upper:
         score = ACRONYM_LIST_SCORE if known.source else ACRONYM_OWN_SCORE
     else:
@@ -382,6 +404,7 @@ class _Linked:
     method: str
     known: KnownName
     status: str = "linked"
+    alone: bool = True  # the only entity found for these words
 
 
 def _resolve(
@@ -415,7 +438,9 @@ def _resolve(
         return []
     top = max(s for s, _, _ in per_entity.values())
     tied = [(eid, s, k, m) for eid, (s, k, m) in per_entity.items() if s >= top - TIE]
-    linked = [_Linked(match.start, after, char_end, eid, s, m, k) for eid, s, k, m in tied]
+    linked = [
+        _Linked(match.start, after, char_end, eid, s, m, k, alone=len(tied) == 1) for eid, s, k, m in tied
+    ]
     if len(linked) > 1 and _countries_conflict([lk.known for lk in linked]):
         for lk in linked:
             lk.score = min(lk.score, LINK_THRESHOLD - 0.05)
@@ -438,7 +463,7 @@ def _short_references(
     linked: Sequence[_Linked],
     lex: Lexicon,
 ) -> list[_Linked]:
-    """A person's surname or a company's first word, after its full name in the same article."""
+    """A person's surname or a company's first word, where its full name is in the same article."""
     heads: dict[str, set[int]] = defaultdict(set)
     firsts: dict[int, _Linked] = {}
     for lk in linked:
@@ -453,7 +478,6 @@ def _short_references(
         heads[key].add(lk.entity_id)
         firsts.setdefault(lk.entity_id, lk)
     found: list[_Linked] = []
-    first_start = {lk.entity_id: lk.start for lk in linked}
     for i, token in enumerate(tokens):
         if covered[i] or not token.capital:
             continue
@@ -461,8 +485,6 @@ def _short_references(
         if not owners or len(owners) != 1:
             continue
         (eid,) = owners
-        if first_start[eid] > i:
-            continue
         lk = firsts[eid]
         found.append(_Linked(i, i + 1, token.end, eid, SHORT_REFERENCE_SCORE, "short_reference", lk.known))
         covered[i] = True
@@ -523,20 +545,26 @@ def find_mentions(text: str, gaz: Gazetteer, language: str | None = None) -> lis
     covered = [False] * len(tokens)
     linked: list[_Linked] = []
 
-    def take(match: _Match) -> None:
+    def take(match: _Match) -> bool:
         if not _plausible(match, gaz, tokens, text, lex):
-            return
+            return False
         results = _resolve(match, gaz, tokens, text, countries)
         if results:
             for k in range(match.start, results[0].end):
                 covered[k] = True
             linked.extend(results)
+        return bool(results)
 
-    for match in _scan(gaz, tokens):
-        take(match)
+    _scan(gaz, tokens, take)
     for match in _fuzzy(gaz, tokens, covered, lex):
         take(match)
     linked.extend(_short_references(gaz, tokens, covered, linked, lex))
+    # A weaker mention of a party the article names for certain elsewhere is
+    # that party too ("Sovcombank (Совкомбанк)"), unless it is a namesake tie.
+    certain = {lk.entity_id for lk in linked if lk.status == "linked"}
+    for lk in linked:
+        if lk.status == "review" and lk.alone and lk.entity_id in certain:
+            lk.status, lk.score, lk.method = "linked", max(lk.score, LINK_THRESHOLD), f"{lk.method}+article"
     linked.sort(key=lambda lk: (lk.start, lk.entity_id))
 
     spans = sentences(text) or [(0, len(text))]

@@ -279,6 +279,8 @@ def show(article: str) -> ArticleView:
     """One article with its mentions (all of them, candidates and rejected included)."""
     with session_scope() as session:
         row = news_repo.article(session, article)
+        if row is None and not article.isdigit() and Path(article).exists():
+            row = news_repo.article(session, str(Path(article).resolve()))
         if row is None:
             raise NotFoundError(
                 "article", article, hint="Give the article's number or the path or address it came from."
