@@ -734,15 +734,17 @@ def _run(trigger: str, actor: str, progress: ProgressFn | None) -> MonitorResult
                 )
             ]
         small = Matcher.build(entries)
-        full, versions, _ = load_matcher()
         queries = [query_for(cp) for cp in eligible]
         found = _screen(small, queries, THRESHOLD - PREFILTER_MARGIN, progress)
+        full: Matcher | None = None
         for cp, query, hits in zip(eligible, queries, found, strict=True):
             for hit in hits:
                 did = hit.entry.designation_id
                 snapshot_id, loaded_at = changed[did]
                 if loaded_at <= cp.added_at:
                     continue  # covered by its onboarding screening
+                if full is None:  # loaded (or built) only when some pair needs it
+                    full, versions, _ = load_matcher()
                 exact = full.explain(query, did)
                 if exact is not None and exact.score >= THRESHOLD:
                     pairs.append((cp, exact, snapshot_id))
