@@ -18,6 +18,8 @@ from compliance.db.models import (
     AuditRecord,
     Designation,
     Entity,
+    EntityCountry,
+    EntityName,
     ListSource,
     Mention,
     MentionDecision,
@@ -70,6 +72,27 @@ class CandidateRow:
     count: int
     articles: int
     latest: str  # location of the latest article naming it
+
+
+def names_state(session: Session) -> str:
+    """Changes whenever a name, an entity's type or countries, or a merge changes.
+
+    Keys the news gazetteer cache. Unlike ``entities_repo.fingerprint`` it
+    leaves the audit log out, so that reviewing a mention does not force the
+    names to be read again.
+    """
+    parts = [
+        session.scalar(select(func.count()).select_from(Entity)),
+        session.scalar(select(func.count()).select_from(Entity).where(Entity.merged_into_id.is_not(None))),
+        session.scalar(select(func.sum(Entity.merged_into_id))),
+        session.scalar(select(func.max(Entity.updated_at))),
+        session.scalar(select(func.max(EntityName.id))),
+        session.scalar(select(func.count()).select_from(EntityName)),
+        session.scalar(select(func.max(EntityCountry.id))),
+        session.scalar(select(func.count()).select_from(EntityCountry)),
+        session.scalar(select(func.max(Designation.last_changed_snapshot_id))),
+    ]
+    return "|".join(str(p) for p in parts)
 
 
 def article_id_by_hash(session: Session, content_hash: str) -> int | None:
