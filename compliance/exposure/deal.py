@@ -289,6 +289,7 @@ class Assessment:
     stale_lists: list[str]
     jurisdictions_as_of: date
     jurisdictions_overdue: bool
+    jurisdiction_sources: list[tuple[str, str, str, date]]  # key, title, source, statement date
     rules_file: str
     bands: dict[str, float]
     next_steps: list[NextStep]
@@ -851,7 +852,7 @@ def assess(
                 eid,
                 category.title,
                 f"{ent.name}: {matched}",
-                f"{category.source} (lists/risk/jurisdictions.yml, statement of {category.statement_date})",
+                f"lists/risk/jurisdictions.yml: {category.key}, statement of {category.statement_date}",
                 category.statement_date,
                 float(jur.get("category_points", {}).get(category.key, 0)),
                 f"{category.key} {jur.get('category_points', {}).get(category.key, 0)} points",
@@ -949,6 +950,9 @@ def assess(
         stale_lists=[s.key for s in lists if s.stale],
         jurisdictions_as_of=table.as_of,
         jurisdictions_overdue=table.overdue(today),
+        jurisdiction_sources=[
+            (c.key, c.title, c.source, c.statement_date) for c in table.categories.values()
+        ],
         rules_file=str(rules.path),
         bands=rules.bands,
         next_steps=[],

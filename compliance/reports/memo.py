@@ -23,7 +23,7 @@ from markupsafe import Markup
 
 from compliance import settings
 from compliance.errors import UsageError
-from compliance.exposure.deal import Assessment
+from compliance.exposure.deal import Assessment, Finding
 from compliance.reports.svg import Event, Node, Tie, ownership_svg, short_amount, timeline_svg
 
 FORMATS = ("html", "pdf", "json")
@@ -153,9 +153,92 @@ def _drawings(a: Assessment) -> tuple[str, int, str, int]:
     return diagram, hidden, timeline, left_out
 
 
+# Findings of the same kind and title on this many related entities or more are
+# shown as one row of the findings table (every finding stays in the JSON).
+GROUP_AT = 3
+# Evidence longer than this is cut in the table (the enforcement and media
+# sections, and the JSON, give it whole).
+EVIDENCE_CHARS = 260
+
+
+@dataclasses.dataclass(frozen=True)
+class FindingRow:
+    """One row of the findings table: a finding, or findings grouped across related entities."""
+
+    ids: str
+    entity: str
+    role: str
+    kind: str
+    title: str
+    evidence: str
+    source: str
+    when: str
+    points: float
+    rule: str
+    url: str | None
+
+
+def finding_rows(a: Assessment) -> list[FindingRow]:
+    groups: dict[tuple[str, str], list[Finding]] = {}
+    for f in a.findings:
+        if f.points > 0 and f.relation != "party":
+            groups.setdefault((f.kind, f.title), []).append(f)
+    grouped = {key: items for key, items in groups.items() if len(items) >= GROUP_AT}
+    rows: list[FindingRow] = []
+    done: set[tuple[str, str]] = set()
+    for f in a.findings:
+        if f.points <= 0:
+            continue
+        key = (f.kind, f.title)
+        if f.relation != "party" and key in grouped:
+            if key in done:
+                continue
+            done.add(key)
+            items = grouped[key]
+            dates = sorted(_date(i.date) for i in items)
+            rows.append(
+                FindingRow(
+                    f"{items[0].id}–{items[-1].id}" if len(items) > 1 else items[0].id,
+                    f"{len(items)} related entities",
+                    ", ".join(sorted({i.relation for i in items})),
+                    f.kind,
+                    f.title,
+                    "; ".join(i.evidence for i in items),
+                    f.source,
+                    dates[0] if dates[0] == dates[-1] else f"{dates[0]} to {dates[-1]}",
+                    round(sum(i.points for i in items), 2),
+                    f"{len(items)} findings, {_points(min(i.points for i in items))} to "
+                    f"{_points(max(i.points for i in items))} points each; {f.rule}",
+                    None,
+                )
+            )
+        else:
+            rows.append(
+                FindingRow(
+                    f.id,
+                    f.entity,
+                    f.role,
+                    f.kind,
+                    f.title,
+                    f.evidence
+                    if len(f.evidence) <= EVIDENCE_CHARS
+                    else f.evidence[: EVIDENCE_CHARS - 1] + "…",
+                    f.source,
+                    _date(f.date),
+                    f.points,
+                    f.rule,
+                    f.url,
+                )
+            )
+    return rows
+
+
 def context(a: Assessment) -> dict[str, Any]:
     diagram, hidden, timeline, events_left_out = _drawings(a)
     top = a.reasons[:6]
+    flagged = {f.entity_id for f in a.findings} | {
+        e.id for e in a.entities if e.current_lists or e.past_lists or e.actions
+    }
     return {
         "a": a,
         "deal": a.deal,
@@ -168,7 +251,10 @@ def context(a: Assessment) -> dict[str, Any]:
         "entity_count": len(a.entities),
         "related_count": len(a.entities) - len(a.deal.parties),
         "blocking_lists": [s for s in a.lists if s.blocking],
-        "counted": [f for f in a.findings if f.points > 0],
+        "flagged": flagged,
+        "flagged_related": sum(1 for e in a.entities if e.relation != "party" and e.id in flagged),
+        "quiet": [e.name for e in a.entities if e.relation != "party" and e.id not in flagged],
+        "rows": finding_rows(a),
         "uncounted": [f for f in a.findings if f.points <= 0],
         "title": f"Counterparty-risk memo: {a.deal.name}",
     }

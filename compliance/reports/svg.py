@@ -117,8 +117,17 @@ def ownership_svg(nodes: Sequence[Node], ties: Sequence[Tie]) -> tuple[str, int]
     y = 10.0
     parts: list[str] = []
     more_boxes: list[str] = []
+    owners_of: dict[int, list[int]] = {}
+    for t in ties:
+        owners_of.setdefault(t.owned, []).append(t.owner)
+    placed: dict[int, float] = {}  # node -> x order of the level above, to keep children under owners
     for level in sorted(levels):
-        members = sorted(levels[level], key=lambda n: (n.kind != "party", n.kind == "other", n.name))
+
+        def order(n: Node) -> tuple[float, bool, str]:
+            above = [placed[o] for o in owners_of.get(n.id, []) if o in placed]
+            return (sum(above) / len(above) if above else -1.0, "party" not in n.kind, n.name)
+
+        members = sorted(levels[level], key=order)
         room = _PER_ROW * _ROWS_PER_RANK
         visible = members if len(members) <= room else members[: room - 1]
         extra = len(members) - len(visible)
@@ -138,6 +147,7 @@ def ownership_svg(nodes: Sequence[Node], ties: Sequence[Tie]) -> tuple[str, int]
                     hidden += extra
                 else:
                     shown[cell.id] = (x, y)
+                    placed[cell.id] = x
                 x += _BOX_W + _GAP_X
             y += _BOX_H + (_GAP_Y if row_start + _PER_ROW >= len(cells) else 16)
     height = y - _GAP_Y + _BOX_H / 2 + 10
@@ -155,7 +165,8 @@ def ownership_svg(nodes: Sequence[Node], ties: Sequence[Tie]) -> tuple[str, int]
             f'<line class="{cls}" x1="{ax:.1f}" y1="{ay:.1f}" x2="{bx:.1f}" y2="{by:.1f}" '
             f'{_TIE_STYLE[cls]} marker-end="url(#arrow)"/>'
         )
-        mx, my = (ax + bx) / 2, (ay + by) / 2
+        # The label sits near the entity held, where lines from one owner have fanned out.
+        mx, my = ax + (bx - ax) * 0.68, ay + (by - ay) * 0.68
         parts.append(
             f'<text class="share{" gap" if unknown else ""}" x="{mx + 4:.1f}" y="{my + 4:.1f}" '
             f"{_SHARE_GAP if unknown else _SHARE}>"

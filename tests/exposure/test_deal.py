@@ -144,6 +144,7 @@ def test_a_blocked_party_makes_the_deal_prohibited(scenario: str) -> None:
     # Iran is under embargo and on the FATF black list: two jurisdiction findings with their sources.
     iran = [f for f in a.findings if f.kind == "jurisdiction" and "Iran (IR)" in f.evidence]
     assert len(iran) == 2 and all("jurisdictions.yml" in f.source for f in iran)
+    assert {k for k, *_ in a.jurisdiction_sources} >= {"comprehensive", "fatf_black", "fatf_grey"}
     assert any("Severe" in floor for floor in a.floors) or a.rating == "Prohibited"
     assert a.next_steps[0].title.startswith("Stop")
 
