@@ -96,10 +96,14 @@ MAX_SENTENCE_CHARS = 1000
 _PERSON = "person"
 _ORG_WORDS = re.compile(
     r"(?:Bank|Banque|Banco|Group|Groupe|Gruppe|Grupo|Holdings?|Technolog\w*|Airlines?|Corporation|"
-    r"Company|Trading|Shipping|Industries|Petroleum|Energy|Capital|Partners|Ventures|Systems|Telecom\w*)$"
+    r"Company|Trading|Shipping|Industries|Petroleum|Energy|Capital|Partners|Ventures|Systems|Tele[ck]om\w*)$"
 )
 _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
-_HAN_ORG = re.compile(r"[\u3400-\u9fff]{2,12}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)")
+# Chinese company names: 2-8 characters (no grammatical particle among them)
+# before a company word.
+_HAN_ORG = re.compile(
+    r"(?:(?![的和与在是了对被将及向从为由])[\u3400-\u9fff]){2,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+)
 
 
 class KnownName(NamedTuple):
@@ -535,11 +539,14 @@ def _candidates(
                 break
             j += 1
         words = text[tokens[i].start : tokens[j - 1].end]
-        after = _legal_form_after(text, tokens, j) if j < n else j
-        if after > j and j > i and not any(covered[j:after]):
-            spans.append((tokens[i].start, tokens[after - 1].end))
-            i = after
-            continue
+        # A legal form after one or more of the words: "Lakeside Components Inc."
+        cut = next((k for k in range(i + 1, j + 1) if k < n and _legal_form_after(text, tokens, k) > k), None)
+        if cut is not None:
+            after = _legal_form_after(text, tokens, cut)
+            if not any(covered[cut:after]):
+                spans.append((tokens[i].start, tokens[after - 1].end))
+                i = max(after, j)
+                continue
         if j - i >= 2 and _ORG_WORDS.search(words):
             spans.append((tokens[i].start, tokens[j - 1].end))
         elif j - i == 1 and _CAMEL.match(words) and not lex.is_word((token.key,)):
