@@ -301,8 +301,8 @@ def write(a: Assessment, fmt: str, output: Path) -> Path:
         raise UsageError(f"Unknown format {fmt!r}: use html, pdf or json.")
     if output.is_dir():
         raise UsageError(f"{output} is a folder: give a file name, e.g. memo.{fmt}.")
-    if not output.parent.exists():
-        raise UsageError(f"The folder {output.parent} does not exist.")
+    if output.parent.exists() and not output.parent.is_dir():
+        raise UsageError(f"{output.parent} is a file, not a folder.")
     data: bytes
     if fmt == "json":
         data = render_json(a).encode("utf-8")
@@ -310,6 +310,7 @@ def write(a: Assessment, fmt: str, output: Path) -> Path:
         data = render_html(a).encode("utf-8")
     else:
         data = render_pdf(render_html(a))
+    output.parent.mkdir(parents=True, exist_ok=True)
     temporary = output.with_name(f".{output.name}.tmp{os.getpid()}")
     temporary.write_bytes(data)
     os.replace(temporary, output)

@@ -18,7 +18,7 @@ _BOX_H = 46
 _GAP_X = 13
 _GAP_Y = 50
 _PER_ROW = 4
-_ROWS_PER_RANK = 3
+_ROWS_PER_RANK = 2
 
 
 # Colours and fonts are attributes, not CSS classes: PDF renderers draw inline

@@ -137,6 +137,7 @@ def main() -> None:
 
     HTML(string="<p>warm-up</p>").write_pdf()  # font discovery happens once per process
     baseline_s, _ = _timed(lambda: HTML(string="<p>Hello, memo.</p>").write_pdf(), args.repeat)
+    cold_s, _ = _timed(lambda: memo.render_html(assessment), 1)  # compiles the template
     html_s, html = _timed(lambda: memo.render_html(assessment), args.repeat)
     assert isinstance(html, str)
     pdf_s, pdf = _timed(lambda: memo.render_pdf(html), args.repeat)
@@ -150,6 +151,7 @@ def main() -> None:
     rows = [
         ("baseline: one-paragraph page to PDF (WeasyPrint)", baseline_s, "", "1.0x"),
         ("assess the deal (database, 50% rule, screening)", assess_s, "-", ""),
+        ("memo to HTML, first call (template compiled)", cold_s, "<= 1 s", ""),
         ("memo to HTML (Jinja, SVG)", html_s, "<= 1 s", ""),
         ("memo HTML to PDF (WeasyPrint)", pdf_s, "<= 3 s", f"{pdf_s / baseline_s:.1f}x"),
     ]
@@ -164,12 +166,13 @@ def main() -> None:
     print("| --- | ---: | --- | ---: |")
     for name, seconds, target, ratio in rows:
         print(f"| {name} | {seconds:.3f} s | {target} | {ratio} |")
+    print(f"Load average during the run: {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     print()
     print(
         f"Reproduce: python tests/benchmarks/bench_memo.py --related {args.related} --repeat {args.repeat} "
         f"--seed {args.seed}"
     )
-    ok = html_s <= 1.0 and pdf_s <= 3.0
+    ok = cold_s <= 1.0 and html_s <= 1.0 and pdf_s <= 3.0
     print("Targets met." if ok else "TARGETS MISSED.")
     sys.exit(0 if ok else 1)
 

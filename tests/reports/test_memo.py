@@ -217,9 +217,15 @@ def test_a_bad_output_writes_nothing(sqlite_db: str, tmp_path: Path) -> None:
     assessment = deal.assess(str(info.id))
     with pytest.raises(UsageError, match="format"):
         memo.write(assessment, "docx", tmp_path / "memo.docx")
-    with pytest.raises(UsageError, match="does not exist"):
-        memo.write(assessment, "html", tmp_path / "missing" / "memo.html")
+    with pytest.raises(UsageError, match="is a folder"):
+        memo.write(assessment, "html", tmp_path)
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(UsageError, match="not a folder"):
+        memo.write(assessment, "html", tmp_path / "file" / "memo.html")
+    (tmp_path / "file").unlink()
     assert list(tmp_path.iterdir()) == []
     written = memo.write(assessment, "json", tmp_path / "memo.json")
     assert written.read_text(encoding="utf-8").startswith("{")
     assert [p.name for p in tmp_path.iterdir()] == ["memo.json"]
+    # A new folder is made for the memo.
+    assert memo.write(assessment, "html", tmp_path / "memos" / "memo.html").is_file()
