@@ -116,6 +116,7 @@ class KnownName(NamedTuple):
     ref: str | None = None  # the source's own reference
     countries: frozenset[str] = frozenset()
     weak: bool = False
+    primary: bool = True  # the entity's own name, not an alias
 
 
 class _Variant(NamedTuple):
@@ -157,7 +158,7 @@ class Gazetteer:
     # Kept on disk as plain tuples and lists: ten times faster to load than objects.
     def __getstate__(self) -> dict[str, Any]:
         return {
-            "names": [(*n[:5], tuple(sorted(n.countries)), n.weak) for n in self.names],
+            "names": [(*n[:5], tuple(sorted(n.countries)), n.weak, n.primary) for n in self.names],
             "variants": (
                 [v.name for v in self.variants],
                 [v.keys for v in self.variants],
@@ -171,8 +172,8 @@ class Gazetteer:
 
     def __setstate__(self, state: dict[str, Any]) -> None:
         self.names = [
-            KnownName(eid, name, etype, source, ref, frozenset(countries), weak)
-            for eid, name, etype, source, ref, countries, weak in state["names"]
+            KnownName(eid, name, etype, source, ref, frozenset(countries), weak, primary)
+            for eid, name, etype, source, ref, countries, weak, primary in state["names"]
         ]
         self.variants = [_Variant(*v) for v in zip(*state["variants"], strict=True)]
         self.exact = state["exact"]
@@ -392,6 +393,8 @@ def _plausible(match: _Match, gaz: Gazetteer, tokens: Sequence[Token], text: str
         capitalised = all(t.capital for t in window if t.key not in lex.all_stopwords)
         if len(keys) == 1 or not capitalised or not before or before[-1] in ".!?:\n":
             return False
+    if first.han and _inside_longer_chinese_name(text, window):
+        return False
     if len(keys) == 1 and not first.han:
         key = keys[0]
         if key.isdigit():
@@ -400,6 +403,21 @@ def _plausible(match: _Match, gaz: Gazetteer, tokens: Sequence[Token], text: str
             # "Aws", "Zte" in running text are words; acronyms are written in capitals.
             return len(key) == 4 and first.capital and not lex.is_word(keys)
     return True
+
+
+_HAN_NAME_END = re.compile(
+    r"(?:(?![的和与在是了对被将及向从为由])[\u3400-\u9fff]){1,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+)
+
+
+def _inside_longer_chinese_name(text: str, window: Sequence[Token]) -> bool:
+    """ "华为" in "华为投资控股有限公司": the start of another company's name, not this one."""
+    end = window[-1].end
+    m = _HAN_NAME_END.match(text, end)
+    if m is None:
+        return False
+    rest = text[end : m.end()]
+    return not _is_legal_form(rest)
 
 
 def _base_score(match: _Match, variant: _Variant, known: KnownName, window: Sequence[Token]) -> float:
@@ -461,12 +479,17 @@ def _resolve(
         score = min(score, 1.0)
         method = match.method if match.method != "exact" else variant.method
         current = per_entity.get(known.entity_id)
-        if current is None or score > current[0]:
+        if current is None or (score, known.primary) > (current[0], current[1].primary):
             per_entity[known.entity_id] = (score, known, method)
     if not per_entity:
         return []
     top = max(s for s, _, _ in per_entity.values())
     tied = [(eid, s, k, m) for eid, (s, k, m) in per_entity.items() if s >= top - TIE]
+    if any(k.primary for _, _, k, _ in tied):
+        # The words are one party's own name and only an alias of the others:
+        # "Huawei Investment & Holding" is that company, not a Huawei entry that
+        # lists it among its a.k.a.s.
+        tied = [t for t in tied if t[2].primary]
     linked = [
         _Linked(match.start, after, char_end, eid, s, m, k, alone=len(tied) == 1) for eid, s, k, m in tied
     ]
@@ -492,31 +515,60 @@ def _short_references(
     linked: Sequence[_Linked],
     lex: Lexicon,
 ) -> list[_Linked]:
-    """A person's surname or a company's first word, where its full name is in the same article."""
-    heads: dict[str, set[int]] = defaultdict(set)
+    """Shorter forms of a name found in full in the same article.
+
+    A person's surname, or two or three consecutive words of their name ("Saddam
+    Hussein" after "Saddam Hussein al-Tikriti"); a company's first word
+    ("Novatek" after "Novatek Microelectronics"). A short form two linked
+    parties share is left alone.
+    """
+    heads: dict[tuple[str, ...], set[int]] = defaultdict(set)
     firsts: dict[int, _Linked] = {}
     for lk in linked:
         if lk.status != "linked" or lk.end - lk.start < 2:
             continue
-        words = [t.key for t in tokens[lk.start : lk.end]]
-        key = words[-1] if lk.known.entity_type == _PERSON else words[0]
-        if len(key) < SHORT_REFERENCE_MIN_CHARS or key in GENERIC_WORDS or lex.is_word((key,)):
-            continue
-        if (key,) in gaz.exact:  # a name of its own: the scan decides
-            continue
-        heads[key].add(lk.entity_id)
-        firsts.setdefault(lk.entity_id, lk)
+        words = tuple(t.key for t in tokens[lk.start : lk.end])
+        forms: list[tuple[str, ...]] = []
+        if lk.known.entity_type == _PERSON:
+            forms.append(words[-1:])
+            for size in (3, 2):
+                forms.extend(words[k : k + size] for k in range(len(words) - size + 1) if size < len(words))
+        else:
+            forms.append(words[:1])
+        for form in forms:
+            content = [k for k in form if k not in lex.all_stopwords and k not in lex.common]
+            if not content or max(len(k) for k in content) < SHORT_REFERENCE_MIN_CHARS:
+                continue
+            if len(form) == 1 and (form[0] in GENERIC_WORDS or lex.is_word(form) or form in gaz.exact):
+                continue  # an ordinary word, or a name of its own: the scan decides
+            heads[form].add(lk.entity_id)
+            firsts.setdefault(lk.entity_id, lk)
     found: list[_Linked] = []
-    for i, token in enumerate(tokens):
-        if covered[i] or not token.capital:
-            continue
-        owners = heads.get(token.key)
-        if not owners or len(owners) != 1:
-            continue
-        (eid,) = owners
-        lk = firsts[eid]
-        found.append(_Linked(i, i + 1, token.end, eid, SHORT_REFERENCE_SCORE, "short_reference", lk.known))
-        covered[i] = True
+    keys = [t.key for t in tokens]
+    i = 0
+    while i < len(tokens):
+        for size in (3, 2, 1):
+            form = tuple(keys[i : i + size])
+            owners = heads.get(form) if len(form) == size else None
+            if owners and len(owners) == 1 and tokens[i].capital and not any(covered[i : i + size]):
+                (eid,) = owners
+                end = i + size
+                found.append(
+                    _Linked(
+                        i,
+                        end,
+                        tokens[end - 1].end,
+                        eid,
+                        SHORT_REFERENCE_SCORE,
+                        "short_reference",
+                        firsts[eid].known,
+                    )
+                )
+                for k in range(i, end):
+                    covered[k] = True
+                i = end - 1
+                break
+        i += 1
     return found
 
 

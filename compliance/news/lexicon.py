@@ -58,8 +58,12 @@ def lexicon() -> Lexicon:
     for code, words in (data.get("places") or {}).items():
         for word in words or []:
             keys = name_keys(str(word))
-            if keys:
-                places[keys] = str(code)
+            if not keys:
+                continue
+            places[keys] = str(code)
+            if len(keys) == 1 and keys[0].isascii():
+                for form in _inflections(keys[0]):
+                    places.setdefault((form,), str(code))
     return Lexicon(
         stopwords=stopwords,
         all_stopwords=frozenset().union(*stopwords.values()),
@@ -67,6 +71,29 @@ def lexicon() -> Lexicon:
         places=places,
         place_longest=max((len(k) for k in places), default=1),
     )
+
+
+# Adjective endings of demonyms: German "chinesisch" -> "chinesische(n|r|s)",
+# French "taiwanais" -> "taiwanaise(s)", "iranien" -> "iranienne(s)",
+# Spanish "chino" -> "china", "chinos", "chinas".
+_ENDINGS = (
+    ("isch", ("ische", "ischen", "ischer", "isches")),
+    ("ais", ("aise", "aises")),
+    ("ien", ("ienne", "iennes", "iens")),
+    ("ain", ("aine", "aines", "ains")),
+    ("ano", ("ana", "anos", "anas")),
+    ("ino", ("ina", "inos", "inas")),
+    ("o", ("a", "os", "as")),
+    ("es", ("esa", "eses", "esas")),
+)
+
+
+def _inflections(word: str) -> list[str]:
+    for ending, forms in _ENDINGS:
+        if word.endswith(ending) and len(word) > len(ending) + 2:
+            stem = word[: -len(ending)]
+            return [stem + f for f in forms]
+    return []
 
 
 def detect_language(text: str, tokens: Sequence[Token]) -> str | None:

@@ -31,7 +31,7 @@ from compliance.news.tokens import tokenize
 from compliance.normalize.text import basic_key
 
 # Bump when the gazetteer's layout or the way names are tokenised changes.
-GAZETTEER_VERSION = "1"
+GAZETTEER_VERSION = "2"
 
 
 @dataclass
@@ -115,6 +115,7 @@ def _build(rows: list[EntityNameRow]) -> Gazetteer:
             ref=r.ref,
             countries=r.countries,
             weak=r.weak,
+            primary=r.name_kind == "primary",
         )
         for r in rows
     )
