@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Select, func, insert, select, update
 from sqlalchemy.orm import Session
 
+from compliance.db.entities_repo import all_roots
 from compliance.db.models import (
     Alert,
     AlertDecision,
@@ -22,6 +23,7 @@ from compliance.db.models import (
     Designation,
     DesignationChange,
     EnforcementAction,
+    EntityName,
     ListSnapshot,
     ListSource,
     Mention,
@@ -163,6 +165,21 @@ def remove_counterparty(session: Session, counterparty_id: int) -> None:
         .where(WatchedCounterparty.id == counterparty_id)
         .values(active=False, removed_at=utcnow())
     )
+
+
+def entities_named(session: Session, keys: Sequence[str]) -> dict[str, list[int]]:
+    """Entities in force (merges followed) whose primary name has each normalised form; found keys only."""
+    found: dict[str, set[int]] = {}
+    for chunk in _chunks(sorted(set(keys))):
+        rows = session.execute(
+            select(EntityName.normalized, EntityName.entity_id).where(
+                EntityName.normalized.in_(chunk), EntityName.kind == "primary"
+            )
+        )
+        for key, eid in rows:
+            found.setdefault(key, set()).add(eid)
+    roots = all_roots(session) if found else {}
+    return {key: sorted({roots.get(e, e) for e in ids}) for key, ids in found.items()}
 
 
 # ----------------------------------------------------------- list changes

@@ -30,6 +30,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
+import os
 from collections.abc import Callable, Sequence
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime
@@ -50,6 +51,7 @@ from compliance.graph.ownership import upstream
 from compliance.lists.lock import refresh_lock
 from compliance.matching.engine import Matcher
 from compliance.matching.types import Hit, IndexEntry, Query
+from compliance.normalize.text import basic_key
 from compliance.screening.service import hit_record, load_matcher, make_query
 
 # Screening threshold for alerts: the engine's default (see compliance.matching.engine).
@@ -60,8 +62,11 @@ THRESHOLD = Matcher.DEFAULT_THRESHOLD
 PREFILTER_MARGIN = 0.10
 # Hits kept per counterparty and screening.
 HITS_PER_COUNTERPARTY = 10
-# Queries screened between two progress updates.
+# Queries screened between two progress updates (and per fork of worker processes).
 _CHUNK = 1000
+_PARALLEL_CHUNK = 10_000
+# From this many counterparties, screening forks two worker processes (on two cores or more).
+PARALLEL_FROM = 20_000
 # Most bad rows named in an import's error message.
 _MAX_PROBLEMS_SHOWN = 10
 
@@ -148,9 +153,12 @@ def _screen(
     threshold: float,
     progress: ProgressFn | None,
 ) -> list[list[Hit]]:
+    workers = 2 if len(queries) >= PARALLEL_FROM and (os.cpu_count() or 1) >= 2 else 1
+    step = _PARALLEL_CHUNK if workers > 1 else _CHUNK
     out: list[list[Hit]] = []
-    for start in range(0, len(queries), _CHUNK):
-        out.extend(matcher.screen_many(queries[start : start + _CHUNK], threshold, HITS_PER_COUNTERPARTY))
+    for start in range(0, len(queries), step):
+        part = queries[start : start + step]
+        out.extend(matcher.screen_many(part, threshold, HITS_PER_COUNTERPARTY, workers=workers))
         if progress:
             progress(len(out), len(queries))
     return out
@@ -598,6 +606,11 @@ def watch_import(path: Path, *, actor: str | None = None, progress: ProgressFn |
     rows = _read_import(path)
     with session_scope() as session:
         existing = repo.counterparties_by_refs(session, [r.ref for r in rows])
+        # A name that is exactly the primary name of one of our entities is linked to it,
+        # so that its enforcement actions, news and owners are monitored too.
+        named = repo.entities_named(session, [basic_key(r.facts["name"]) for r in rows])
+    links = {r.ref: ids[0] for r in rows if len(ids := named.get(basic_key(r.facts["name"]), [])) == 1}
+    rows = [_ImportRow(r.line, r.ref, r.facts | {"entity_id": links.get(r.ref)}) for r in rows]
     fresh: list[_ImportRow] = []
     changed: list[tuple[_ImportRow, CounterpartyRow]] = []
     unchanged = 0
@@ -607,7 +620,7 @@ def watch_import(path: Path, *, actor: str | None = None, progress: ProgressFn |
             fresh.append(r)
             continue
         now = {"name": r.facts["name"], "type": r.facts["entity_type"], "country": r.facts["country"]}
-        now |= {"dob": r.facts["dob"], "entity_id": cp.entity_id}
+        now |= {"dob": r.facts["dob"], "entity_id": r.facts["entity_id"]}
         if cp.active and cp.data() == now:
             unchanged += 1
         else:
@@ -618,9 +631,7 @@ def watch_import(path: Path, *, actor: str | None = None, progress: ProgressFn |
     ]
     hits, versions = _full_screen(queries, progress)
     with session_scope() as session:
-        new_ids = repo.insert_counterparties(
-            session, [r.facts | {"ref": r.ref, "entity_id": None} for r in fresh]
-        )
+        new_ids = repo.insert_counterparties(session, [r.facts | {"ref": r.ref} for r in fresh])
         for r, cp in changed:
             repo.update_counterparty(session, cp.id, r.facts | {"active": True})
         ids = new_ids + [cp.id for _, cp in changed]

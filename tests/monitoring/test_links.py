@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from sqlalchemy import update
 
 from compliance.db.models import EnforcementAction, Mention, NewsArticle
@@ -99,3 +101,19 @@ def test_actions_and_mentions_of_the_entity_or_its_owner_raise_alerts(
     back = service.run()
     assert len(back.alerts.new) == 1 and back.alerts.returned == 1
     assert "the enforcement action changed" in service.show_alert(str(back.alerts.new[0])).alert.reason
+
+
+def test_import_links_exact_entity_names(migrated: str, load_sdn: Loader, tmp_path: Path) -> None:
+    load_sdn(*BASE.values())
+    owner = add_entity("Zeta Holdings Group", "company", country="CY")
+    owned = add_entity("Zeta Shipping Services", "company", country="GR")
+    add_tie("Zeta Holdings Group", "Zeta Shipping Services", share="60")
+    _action("Zeta Holdings Group", owner, "T-2")
+    path = tmp_path / "watch.csv"
+    path.write_text("ref,name\nW1,zeta shipping services\nW2,Zeta Shipping\n", encoding="utf-8")
+    result = service.watch_import(path)
+    linked = {cp.ref: cp.entity_id for cp in service.watch_list()}
+    assert linked == {"W1": owned, "W2": None}
+    # The owner's action reaches W1 at once, through the ownership tie.
+    assert len(result.alerts.new) == 1
+    assert [a.counterparty_ref for a in service.list_alerts()] == ["W1"]
