@@ -196,6 +196,7 @@ def report(
     """
     from compliance.reports import memo
 
+    memo.check_output(fmt, output)  # before the assessment, which saves a screening run
     ready_database()
     with progress_bar("Writing the memo"):
         result = service.assess(deal, depth=depth, on_build=_building)

@@ -1053,7 +1053,7 @@ def _reasons(findings: list[Finding]) -> list[Reason]:
         points = round(sum(f.points for f in items), 2)
         if points <= 0 and not any(f.minimum for f in items):
             continue
-        weighty = sorted(items, key=lambda f: (-f.raw_points, f.date or date.min))
+        weighty = sorted(items, key=lambda f: (-f.points, -f.raw_points, f.date or date.min))
         reasons.append(
             Reason(
                 items[0].entity,

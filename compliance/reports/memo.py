@@ -294,8 +294,8 @@ def render_json(a: Assessment) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2)
 
 
-def write(a: Assessment, fmt: str, output: Path) -> Path:
-    """Render ``a`` as ``fmt`` into ``output``, written whole or not at all."""
+def check_output(fmt: str, output: Path) -> str:
+    """The format, lower-cased, once it and the output path are known to be usable."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise UsageError(f"Unknown format {fmt!r}: use html, pdf or json.")
@@ -303,6 +303,12 @@ def write(a: Assessment, fmt: str, output: Path) -> Path:
         raise UsageError(f"{output} is a folder: give a file name, e.g. memo.{fmt}.")
     if output.parent.exists() and not output.parent.is_dir():
         raise UsageError(f"{output.parent} is a file, not a folder.")
+    return fmt
+
+
+def write(a: Assessment, fmt: str, output: Path) -> Path:
+    """Render ``a`` as ``fmt`` into ``output``, written whole or not at all."""
+    fmt = check_output(fmt, output)
     data: bytes
     if fmt == "json":
         data = render_json(a).encode("utf-8")
