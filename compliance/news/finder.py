@@ -292,6 +292,8 @@ def _legal_form_after(text: str, tokens: Sequence[Token], end: int) -> int:
         if end + size > len(tokens):
             break
         last = tokens[end + size - 1]
+        if last.brk:
+            break
         if not (last.han or text[last.start].isupper()):
             break  # legal forms are written with a capital ("Ltd", "SA"); "sa", "est" are words
         words = text[tokens[end].start : last.end]
@@ -302,18 +304,29 @@ def _legal_form_after(text: str, tokens: Sequence[Token], end: int) -> int:
     return best
 
 
-def _exact_at(gaz: Gazetteer, keys: Sequence[str], i: int) -> _Match | None:
+def _segment_ends(tokens: Sequence[Token]) -> list[int]:
+    """For each token, the index where its sentence (or line) ends: no match runs past it."""
+    ends = [len(tokens)] * len(tokens)
+    end = len(tokens)
+    for k in range(len(tokens) - 1, -1, -1):
+        ends[k] = end
+        if tokens[k].brk:
+            end = k
+    return ends
+
+
+def _exact_at(gaz: Gazetteer, keys: Sequence[str], i: int, limit: int) -> _Match | None:
     longest = gaz.longest.get(keys[i], 0)
-    for size in range(min(longest, len(keys) - i), 0, -1):
+    for size in range(min(longest, limit - i), 0, -1):
         found = gaz.exact.get(tuple(keys[i : i + size]))
         if found:
             return _Match(i, i + size, list(found), "exact")
     return None
 
 
-def _compact_at(gaz: Gazetteer, tokens: Sequence[Token], i: int) -> _Match | None:
+def _compact_at(gaz: Gazetteer, tokens: Sequence[Token], i: int, limit: int) -> _Match | None:
     for size in (3, 2, 1):
-        window = tokens[i : i + size]
+        window = tokens[i : min(i + size, limit)]
         if len(window) < size or any(t.han for t in window):
             continue
         found = gaz.compact.get("".join(t.key for t in window))
@@ -325,9 +338,10 @@ def _compact_at(gaz: Gazetteer, tokens: Sequence[Token], i: int) -> _Match | Non
 def _scan(gaz: Gazetteer, tokens: Sequence[Token], take: Callable[[_Match], bool]) -> None:
     """Leftmost-longest exact and compact matches; ``take`` says whether one was kept."""
     keys = [t.key for t in tokens]
+    ends = _segment_ends(tokens)
     i = 0
     while i < len(tokens):
-        found = _exact_at(gaz, keys, i) or _compact_at(gaz, tokens, i)
+        found = _exact_at(gaz, keys, i, ends[i]) or _compact_at(gaz, tokens, i, ends[i])
         if found is not None and take(found):
             i = found.end
         else:
@@ -336,6 +350,7 @@ def _scan(gaz: Gazetteer, tokens: Sequence[Token], take: Callable[[_Match], bool
 
 def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Lexicon) -> list[_Match]:
     best: dict[tuple[int, int], _Match] = {}
+    ends = _segment_ends(tokens)
     for i, token in enumerate(tokens):
         if covered[i] or token.han or not token.capital or len(token.key) < FUZZY_MIN_CHARS:
             continue
@@ -348,7 +363,7 @@ def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Le
         for vid, pos in dict.fromkeys(blocks):
             variant = gaz.variants[vid]
             start, end = i - pos, i - pos + len(variant.keys)
-            if start < 0 or end > len(tokens) or any(covered[start:end]):
+            if start < 0 or end > ends[start] or any(covered[start:end]):
                 continue
             window = tokens[start:end]
             if not window[0].capital or (len(window) == 1 and len(token.key) < 6):
@@ -467,7 +482,10 @@ def _resolve(
     char_end = tokens[after - 1].end
     per_entity: dict[int, tuple[float, KnownName, str]] = {}
     alone = len({gaz.names[gaz.variants[vid].name].entity_id for vid in match.variants}) == 1
-    conflict = COUNTRY_CONFLICTS_ALONE if alone else COUNTRY_CONFLICTS
+    # Alone, only a one-word name is put in doubt by the article's countries:
+    # a full name ("Evgueni Prigojine") is specific enough in itself.
+    one_word_alone = COUNTRY_CONFLICTS_ALONE if len(window) == 1 else 0.0
+    conflict = one_word_alone if alone else COUNTRY_CONFLICTS
     for vid in match.variants:
         variant = gaz.variants[vid]
         known = gaz.names[variant.name]
@@ -545,10 +563,11 @@ def _short_references(
             firsts.setdefault(lk.entity_id, lk)
     found: list[_Linked] = []
     keys = [t.key for t in tokens]
+    ends = _segment_ends(tokens)
     i = 0
     while i < len(tokens):
         for size in (3, 2, 1):
-            form = tuple(keys[i : i + size])
+            form = tuple(keys[i : min(i + size, ends[i])])
             owners = heads.get(form) if len(form) == size else None
             if owners and len(owners) == 1 and tokens[i].capital and not any(covered[i : i + size]):
                 (eid,) = owners
@@ -586,6 +605,8 @@ def _candidates(
             continue
         j = i
         while j < n and not covered[j] and not tokens[j].han and tokens[j].capital and j - i < 5:
+            if j > i and tokens[j].brk:
+                break
             gap = text[tokens[j - 1].end : tokens[j].start] if j > i else ""
             if j > i and not re.fullmatch(r"[ &\-]?\s?", gap):
                 break

@@ -62,6 +62,9 @@ class Token:
     # Every letter upper-case and at least two letters: an acronym.
     upper: bool
     han: bool
+    # A sentence or a line ends between the previous token and this one: no name
+    # runs across it.
+    brk: bool = False
 
 
 @lru_cache(maxsize=262_144)
@@ -78,13 +81,28 @@ def sound_key(key: str) -> str:
     return phonetic_key(key)
 
 
+_STOP = re.compile(r"[.!?;][\"'»”)\]]*\s")
+_HAN_STOP = re.compile(r"[。！？；]")
+
+
+def _breaks(gap: str, previous: str) -> bool:
+    if "\n" in gap or _HAN_STOP.search(gap):
+        return True
+    # "U.S. Steel", "Co. Ltd", "Dr. No": a full stop after an initial or abbreviation is not an end.
+    return bool(_STOP.search(gap)) and len(previous) > 1 and previous.lower() not in _ABBREVIATIONS
+
+
 def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
+    last_end = 0
+    previous = ""
     for m in _TOKEN.finditer(text):
         word = m.group()
         start, end = m.start(), m.end()
+        brk = bool(tokens) and _breaks(text[last_end:start], previous)
+        last_end, previous = end, word
         if _HAN_CHAR.match(word):
-            tokens.append(Token(word, start, end, True, False, True))
+            tokens.append(Token(word, start, end, True, False, True, brk))
             continue
         if "'" in word or "\u2019" in word:
             parts = re.split(r"['\u2019]", word)
@@ -101,8 +119,8 @@ def tokenize(text: str) -> list[Token]:
         capital = first.isupper() or not first.islower()
         letters = [ch for ch in word if ch.isalpha()]
         upper = len(letters) >= 2 and all(ch.isupper() for ch in letters)
-        for key in keys:
-            tokens.append(Token(key, start, end, capital, upper, False))
+        for n, key in enumerate(keys):
+            tokens.append(Token(key, start, end, capital, upper, False, brk and n == 0))
     return tokens
 
 
