@@ -826,7 +826,7 @@ def assess(
                 m.entity_id,
                 f"Adverse media: {', '.join(adverse)}",
                 f"“{m.sentence or m.surface}”",
-                f"{m.outlet or m.location}" + (f", {m.title}" if m.title else ""),
+                ", ".join(x for x in (m.outlet, m.title) if x) or m.location,
                 published,
                 float(media.get("points", 0)),
                 f"mention in category {', '.join(adverse)} {media.get('points', 0)} points",

@@ -229,3 +229,27 @@ def test_a_bad_output_writes_nothing(sqlite_db: str, tmp_path: Path) -> None:
     assert [p.name for p in tmp_path.iterdir()] == ["memo.json"]
     # A new folder is made for the memo.
     assert memo.write(assessment, "html", tmp_path / "memos" / "memo.html").is_file()
+
+
+def test_cyrillic_arabic_and_chinese_names_render_in_the_pdf(sqlite_db: str, tmp_path: Path) -> None:
+    from compliance.entities.service import add_alias
+
+    add_entity("Severny Trading LLC", "company", country="AE")
+    add_alias("Severny Trading LLC", "ООО Северный Трейдинг")
+    add_alias("Severny Trading LLC", "شركة الشمال للتجارة")
+    add_entity("Zhongxing Holdings Ltd", "company", country="HK")
+    add_alias("Zhongxing Holdings Ltd", "中兴控股有限公司")
+    info = deal.create_deal("Scripts", acquirer="Severny Trading LLC", target="Zhongxing Holdings Ltd")
+    pdf = memo.write(deal.assess(str(info.id)), "pdf", tmp_path / "scripts.pdf")
+    text = subprocess.run(
+        [_poppler("pdftotext"), str(pdf), "-"], capture_output=True, text=True, check=True
+    ).stdout
+    assert "ООО Северный Трейдинг" in text
+    assert "中兴控股有限公司" in text
+    # Arabic is shaped right to left; pdftotext gives the words back in logical order or reversed.
+    assert "الشمال" in text or "لامشلا" in text
+    # The PDF embeds DejaVu (Latin, Cyrillic, Arabic) and a Noto CJK font (Chinese).
+    fonts = subprocess.run(
+        [_poppler("pdffonts"), str(pdf)], capture_output=True, text=True, check=True
+    ).stdout
+    assert "DejaVu" in fonts and "CJK" in fonts
