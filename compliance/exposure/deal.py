@@ -33,6 +33,7 @@ from compliance.exposure.rating import (
     load_rules,
 )
 from compliance.graph import Link, blocked_closure, neighbourhood
+from compliance.lists.refresh import StatusRow
 from compliance.lists.refresh import status as list_status
 from compliance.lists.sources import all_sources
 from compliance.screening.service import _save as save_screening
@@ -226,20 +227,6 @@ class ScreenHit:
 
 
 @dataclass(frozen=True)
-class ListState:
-    key: str
-    title: str
-    loaded: bool
-    version: int | None
-    list_date: str | None
-    loaded_at: datetime | None
-    last_success_at: datetime | None
-    entries: int
-    stale: bool
-    blocking: bool
-
-
-@dataclass(frozen=True)
 class Reason:
     entity: str
     role: str
@@ -285,7 +272,8 @@ class Assessment:
     screening_versions: dict[str, int]
     screening_hits: list[ScreenHit]
     screened_names: list[str]
-    lists: list[ListState]
+    lists: list[StatusRow]  # every list source: version, list date, load time, staleness
+    blocking_lists: list[str]  # the keys of the lists that block property
     stale_lists: list[str]
     jurisdictions_as_of: date
     jurisdictions_overdue: bool
@@ -894,7 +882,7 @@ def assess(
     if prohibited:
         rating = PROHIBITED
 
-    lists = _list_states()
+    lists = list_status()
     listed_any = [e for e in entities.values() if e.listed_blocking or e.blocked_by_rule]
     if listed_any:
         names = "; ".join(f"{e.name} ({e.role})" for e in listed_any)
@@ -947,6 +935,7 @@ def assess(
         screening_hits=hits,
         screened_names=screened,
         lists=lists,
+        blocking_lists=[s.key for s in all_sources().values() if s.blocking or s.blocking_sublists],
         stale_lists=[s.key for s in lists if s.stale],
         jurisdictions_as_of=table.as_of,
         jurisdictions_overdue=table.overdue(today),
@@ -1018,29 +1007,6 @@ def _screen_parties(
         found,
     )
     return hits, run_id, matcher.ALGORITHM, threshold, versions, screened
-
-
-def _list_states() -> list[ListState]:
-    sources = all_sources()
-    out = []
-    for row in list_status():
-        source = sources.get(row.key)
-        blocking = bool(source and (source.blocking or source.blocking_sublists))
-        out.append(
-            ListState(
-                row.key,
-                row.title,
-                row.loaded,
-                row.version,
-                row.list_date,
-                row.loaded_at,
-                row.last_success_at,
-                row.entries,
-                row.stale,
-                blocking,
-            )
-        )
-    return out
 
 
 def _reasons(findings: list[Finding]) -> list[Reason]:

@@ -250,7 +250,7 @@ def context(a: Assessment) -> dict[str, Any]:
         "timeline_left_out": events_left_out,
         "entity_count": len(a.entities),
         "related_count": len(a.entities) - len(a.deal.parties),
-        "blocking_lists": [s for s in a.lists if s.blocking],
+        "blocking_lists": [s for s in a.lists if s.key in a.blocking_lists],
         "flagged": flagged,
         "flagged_related": sum(1 for e in a.entities if e.relation != "party" and e.id in flagged),
         "quiet": [e.name for e in a.entities if e.relation != "party" and e.id not in flagged],
