@@ -93,6 +93,7 @@ class MentionFact:
     published_at: datetime | None
     location: str
     language: str | None
+    ingested_at: datetime | None
 
 
 @dataclass(frozen=True)
@@ -287,6 +288,7 @@ def mentions(session: Session, group: dict[int, int]) -> list[MentionFact]:
                     a.published_at,
                     a.location,
                     a.language,
+                    a.ingested_at,
                 )
             )
     out.sort(key=lambda m: (_aware(m.published_at), m.id), reverse=True)

@@ -207,6 +207,7 @@ class MentionItem:
     title: str | None
     outlet: str | None
     published: date | None
+    ingested: date | None
     location: str
 
 
@@ -802,6 +803,7 @@ def assess(
                 m.title,
                 m.outlet,
                 published,
+                m.ingested_at.date() if m.ingested_at else None,
                 m.location,
             )
         )

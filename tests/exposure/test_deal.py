@@ -175,3 +175,61 @@ def test_depth_is_checked(scenario: str) -> None:
     info = _zte_deal()
     with pytest.raises(UsageError, match="--depth"):
         deal.assess(str(info.id), depth=99)
+
+
+def test_unconfirmed_mentions_are_shown_not_counted(scenario: str) -> None:
+    from compliance.db.models import Mention, NewsArticle
+    from compliance.entities.service import find_entity
+
+    info = _zte_deal()
+    with session_scope() as session:
+        article = NewsArticle(
+            location="https://news.example/zte", title="ZTE fined", text="x", content_hash="1" * 64
+        )
+        session.add(article)
+        session.flush()
+        zte = find_entity(session, "ZTE Corporation")
+        for status, sentence in (("review", "ZTE was fined again."), ("rejected", "Not this ZTE.")):
+            session.add(
+                Mention(
+                    article_id=article.id,
+                    entity_id=zte,
+                    surface="ZTE",
+                    start=0,
+                    end=3,
+                    sentence=sentence,
+                    score=0.7,
+                    method="test",
+                    status=status,
+                    categories=["fines"],
+                    amounts=[],
+                )
+            )
+    a = deal.assess(str(info.id), as_of=AS_OF)
+    [shown] = a.mentions  # the rejected one is left out
+    assert (shown.status, shown.confirmed, shown.sentence) == ("review", False, "ZTE was fined again.")
+    assert shown.ingested is not None and shown.published is None
+    assert not [f for f in a.findings if f.kind == "adverse_media"]
+    assert any(s.title == "Review unconfirmed news mentions" for s in a.next_steps)
+
+
+def test_stale_lists_are_called_out(scenario: str) -> None:
+    from datetime import UTC, datetime
+
+    from sqlalchemy import update
+
+    from compliance.db.models import ListSource
+    from compliance.reports.memo import render_html
+
+    with session_scope() as session:
+        session.execute(
+            update(ListSource)
+            .where(ListSource.key == "ofac_sdn")
+            .values(last_success_at=datetime(2026, 1, 1, tzinfo=UTC))
+        )
+    a = deal.assess(str(_zte_deal().id), as_of=AS_OF)
+    assert a.stale_lists == ["ofac_sdn"]
+    assert any(s.title == "Refresh stale lists" for s in a.next_steps)
+    html = render_html(a)
+    assert "Stale data:</strong> ofac_sdn is past its refresh schedule" in html
+    assert "STALE" in html
