@@ -17,7 +17,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from compliance.db.entities_repo import DesignationRow, all_roots
+from compliance.db.entities_repo import DesignationRow, root_of
 from compliance.db.models import (
     Deal,
     DealParty,
@@ -145,8 +145,8 @@ def _deal_rows(session: Session, deals: Sequence[Deal]) -> list[DealRow]:
             .order_by(DealParty.id)
         ):
             parties.setdefault(deal_id, []).append((entity_id, role))
-    roots = all_roots(session)
-    wanted = sorted({roots.get(e, e) for rows in parties.values() for e, _ in rows})
+    roots = {e: root_of(session, e) for rows in parties.values() for e, _ in rows}
+    wanted = sorted(set(roots.values()))
     described = {
         eid: (name, etype)
         for chunk in _chunks(wanted)
@@ -198,9 +198,24 @@ def deal_names(session: Session) -> list[str]:
 
 
 def members(session: Session, roots_wanted: Iterable[int]) -> dict[int, int]:
-    """Every entity in the groups of ``roots_wanted`` -> the entity in force for it."""
-    wanted = set(roots_wanted)
-    return {eid: root for eid, root in all_roots(session).items() if root in wanted}
+    """Every entity in the groups of ``roots_wanted`` -> the entity in force for it.
+
+    Walks the merges down from the roots, one query per level of merging, so
+    that its cost follows the neighbourhood's size, not the database's.
+    """
+    group = {eid: eid for eid in roots_wanted}
+    frontier = sorted(group)
+    while frontier:
+        found: list[int] = []
+        for chunk in _chunks(frontier):
+            for eid, parent in session.execute(
+                select(Entity.id, Entity.merged_into_id).where(Entity.merged_into_id.in_(chunk))
+            ):
+                if eid not in group and parent is not None:
+                    group[eid] = group[parent]
+                    found.append(eid)
+        frontier = sorted(found)
+    return group
 
 
 def designations(session: Session, group: dict[int, int]) -> list[DesignationRow]:
