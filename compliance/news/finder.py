@@ -102,7 +102,7 @@ _CAMEL = re.compile(r"^[A-Z][a-z]+(?:[A-Z][a-z]+)+$")
 # Chinese company names: 2-8 characters (no grammatical particle among them)
 # before a company word.
 _HAN_ORG = re.compile(
-    r"(?:(?![的和与在是了对被将及向从为由])[\u3400-\u9fff]){2,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+    r"(?:(?![的和与在是了对被将及向从由])[\u3400-\u9fff]){2,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
 )
 
 
@@ -421,7 +421,7 @@ def _plausible(match: _Match, gaz: Gazetteer, tokens: Sequence[Token], text: str
 
 
 _HAN_NAME_END = re.compile(
-    r"(?:(?![的和与在是了对被将及向从为由])[\u3400-\u9fff]){1,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
+    r"(?:(?![的和与在是了对被将及向从由])[\u3400-\u9fff]){1,8}?(?:股份有限公司|有限责任公司|有限公司|集团|公司)"
 )
 
 
@@ -503,7 +503,7 @@ def _resolve(
         return []
     top = max(s for s, _, _ in per_entity.values())
     tied = [(eid, s, k, m) for eid, (s, k, m) in per_entity.items() if s >= top - TIE]
-    if any(k.primary for _, _, k, _ in tied):
+    if any(k.primary for _, _, k, _ in tied) and not _countries_conflict([k for _, _, k, _ in tied]):
         # The words are one party's own name and only an alias of the others:
         # "Huawei Investment & Holding" is that company, not a Huawei entry that
         # lists it among its a.k.a.s.

@@ -18,6 +18,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from sqlalchemy.exc import IntegrityError
+
 from compliance import settings
 from compliance.db import entities_repo, news_repo
 from compliance.db.enforcement_repo import EntityNameRow, entity_ids_named, entity_names
@@ -155,26 +157,34 @@ def _store(doc: Document, gaz: Gazetteer, summary: IngestSummary) -> None:
     digest = content_hash(doc.text)
     tokens = tokenize(doc.text[:20_000])
     language = detect_language(doc.text, tokens)
-    with session_scope() as session:
-        if news_repo.article_id_by_hash(session, digest) is not None:
-            summary.articles_duplicate += 1
-            return
-        remembered = news_repo.decisions(session)
-        found = find_mentions(doc.text, gaz, language)
-        values = [_mention_values(f, remembered) for f in found]
-        news_repo.add_article(
-            session,
-            {
-                "location": doc.location,
-                "title": doc.title,
-                "outlet": doc.outlet,
-                "published_at": doc.published_at,
-                "language": language,
-                "text": doc.text,
-                "content_hash": digest,
-            },
-            values,
-        )
+    try:
+        with session_scope() as session:
+            if news_repo.article_id_by_hash(session, digest) is not None:
+                summary.articles_duplicate += 1
+                return
+            remembered = news_repo.decisions(session)
+            found = find_mentions(doc.text, gaz, language)
+            values = [_mention_values(f, remembered) for f in found]
+            news_repo.add_article(
+                session,
+                {
+                    "location": doc.location,
+                    "title": doc.title,
+                    "outlet": doc.outlet,
+                    "published_at": doc.published_at,
+                    "language": language,
+                    "text": doc.text,
+                    "content_hash": digest,
+                },
+                values,
+            )
+    except IntegrityError:
+        # Another ingest may have stored the same article between our check and our insert.
+        with session_scope() as session:
+            if news_repo.article_id_by_hash(session, digest) is None:
+                raise
+        summary.articles_duplicate += 1
+        return
     summary.articles_new += 1
     for v in values:
         if v["status"] == "candidate":

@@ -13,6 +13,7 @@ are cut off the word; other apostrophes join ("O'Brien").
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass
 from functools import lru_cache
@@ -85,8 +86,23 @@ _STOP = re.compile(r"[.!?;][\"'»”)\]]*\s")
 _HAN_STOP = re.compile(r"[。！？；]")
 
 
-def _breaks(gap: str, previous: str) -> bool:
-    if "\n" in gap or _HAN_STOP.search(gap):
+_BLANK_LINE = re.compile(r"\n[^\S\n]*\n")
+
+
+def hard_wrapped(text: str) -> bool:
+    """Whether lines were cut at a fixed width (e-mails, plain-text files): then a single
+    line break is a space, and only a blank line ends a paragraph."""
+    lines = text[:20_000].split("\n")
+    joined = sum(
+        1
+        for line, following in itertools.pairwise(lines)
+        if len(line) >= 50 and following.strip() and not line.rstrip().endswith((".", "!", "?", ":", "。"))
+    )
+    return joined >= 2
+
+
+def _breaks(gap: str, previous: str, wrapped: bool) -> bool:
+    if ("\n" in gap and not wrapped) or _BLANK_LINE.search(gap) or _HAN_STOP.search(gap):
         return True
     # "U.S. Steel", "Co. Ltd", "Dr. No": a full stop after an initial or abbreviation is not an end.
     return bool(_STOP.search(gap)) and len(previous) > 1 and previous.lower() not in _ABBREVIATIONS
@@ -96,10 +112,11 @@ def tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     last_end = 0
     previous = ""
+    wrapped = "\n" in text and hard_wrapped(text)
     for m in _TOKEN.finditer(text):
         word = m.group()
         start, end = m.start(), m.end()
-        brk = bool(tokens) and _breaks(text[last_end:start], previous)
+        brk = bool(tokens) and _breaks(text[last_end:start], previous, wrapped)
         last_end, previous = end, word
         if _HAN_CHAR.match(word):
             tokens.append(Token(word, start, end, True, False, True, brk))
