@@ -23,7 +23,7 @@ from compliance.db import deals_repo, entities_repo, lists_repo
 from compliance.db.session import describe_url, session_scope
 from compliance.entities.service import find_entity
 from compliance.errors import NotFoundError, UsageError
-from compliance.exposure.ownership import ExposureView, _load_graph, exposure
+from compliance.exposure.ownership import _load_graph
 from compliance.exposure.rating import (
     PROHIBITED,
     RATINGS,
@@ -32,7 +32,7 @@ from compliance.exposure.rating import (
     load_jurisdictions,
     load_rules,
 )
-from compliance.graph import Link, blocked_closure, neighbourhood
+from compliance.graph import Link, RuleResult, blocked_closure, fifty_percent_rule, neighbourhood
 from compliance.lists.refresh import StatusRow
 from compliance.lists.refresh import status as list_status
 from compliance.lists.sources import all_sources
@@ -641,7 +641,9 @@ def assess(
             )
 
     # OFAC's 50% rule: for the parties in full, for the others from the closure.
-    views: dict[int, ExposureView] = {p.entity_id: exposure(str(p.entity_id), today) for p in deal.parties}
+    views: dict[int, RuleResult] = {
+        p.entity_id: fifty_percent_rule(graph, p.entity_id, listed, today) for p in deal.parties
+    }
     for eid, ent in entities.items():
         if ent.relation != "party" and eid not in listed and closure.is_blocked(eid):
             ent.blocked_by_rule = True
@@ -1039,7 +1041,7 @@ def _reasons(findings: list[Finding]) -> list[Reason]:
 def _profile(
     party: Party,
     facts: entities_repo.EntityFacts,
-    view: ExposureView,
+    view: RuleResult,
     around: tuple[list[int], int, int],
     entities: dict[int, Entity],
     designations: list[entities_repo.DesignationRow],
