@@ -22,8 +22,8 @@ from compliance.cli import demo as demo_cli
 from compliance.cli import enforcement as enforcement_cli
 from compliance.cli import entity as entity_cli
 from compliance.cli import lists as lists_cli
-from compliance.cli import news as news_cli
 from compliance.cli import monitor as monitor_cli
+from compliance.cli import news as news_cli
 from compliance.cli import ownership as ownership_cli
 from compliance.cli import schedule as schedule_cli
 from compliance.cli import screen as screen_cli
