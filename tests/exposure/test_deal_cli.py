@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
@@ -50,6 +51,10 @@ def test_deal_commands(sqlite_db: str, tmp_path: Path) -> None:
     assessed = cli("deal", "assess", "1", cwd=tmp_path)
     assert assessed.returncode == 0, assessed.stderr
     assert assessed.stdout.startswith("Acme / Target: Low")
+    as_json = cli("deal", "assess", "Acme / Target", "--json", cwd=tmp_path)
+    data = json.loads(as_json.stdout)
+    assert (data["rating"], data["deal"]["name"]) == ("Low", "Acme / Target")
+    assert data["format"] == "compliance-deal-memo/1"
     written = cli("deal", "report", "1", "--format", "json", "--output", "out/memo.json", cwd=tmp_path)
     assert written.returncode == 0, written.stderr
     assert (tmp_path / "out" / "memo.json").read_text(encoding="utf-8").startswith("{")
