@@ -9,13 +9,16 @@ alerts, each against the entry that names it, and loading it again nothing.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import date
 from pathlib import Path
 
-from compliance.db import monitoring_repo
+from compliance.db import monitoring_repo, screening_repo
 from compliance.db.session import session_scope
 from compliance.lists import loader
 from compliance.lists.sources import get_source
+from compliance.matching.engine import Matcher
+from compliance.matching.types import IndexEntry
 from compliance.monitoring import service
 from compliance.screening.service import load_matcher
 from tests.monitoring.names import customer_names
@@ -68,6 +71,21 @@ def test_refresh_to_2024_05_03_alerts_exactly_the_planted_counterparties(
             if hit.entry.designation_id in with_snapshot:
                 expected.add((cp.ref, hit.entry.ref))
     assert expected == {(a.counterparty_ref, a.list_ref) for a in alerts}
+
+    # Counterparties skipped before the engine (no key in common with the new entries) are
+    # exactly ones the engine finds nothing for, even with the margin.
+    with session_scope() as session:
+        small = Matcher.build(
+            IndexEntry(**asdict(row))
+            for row in screening_repo.listed_names(
+                session, only=monitoring_repo.changed_designation_query([alerts[0].snapshot_id or 0])
+            )
+        )
+    reach = service.Reach(small)
+    floor = service.THRESHOLD - service.PREFILTER_MARGIN
+    skipped = [q for q in map(service.query_for, watched) if not reach(q)]
+    assert len(skipped) > 100 and monitored.reachable == len(watched) - len(skipped)
+    assert all(small.screen(q, threshold=floor) == [] for q in skipped)
 
     # Loading the same file again changes nothing; monitoring again raises nothing.
     again = loader.load(sdn, shared_lists / "ofac_sdn_2024-05-03" / "sdn.csv", list_date=date(2024, 5, 3))
