@@ -38,10 +38,10 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Any, NamedTuple
 
-from compliance.matching.features import GENERIC_WORDS, similarity
+from compliance.matching.features import GENERIC_WORDS, TRUNCATED, similarity
 from compliance.news.amounts import find_amounts
 from compliance.news.categories import categorize
-from compliance.news.lexicon import Lexicon, article_countries, lexicon
+from compliance.news.lexicon import Lexicon, lexicon, place_spans
 from compliance.news.tokens import Token, name_keys, sentences, sound_key, tokenize
 from compliance.normalize.names import compact_key, normalize_name
 
@@ -63,6 +63,7 @@ FUZZY_FACTOR = 0.4
 FUZZY_ONE_WORD_FACTOR = 0.85  # x the similarity, for a one-word name
 FUZZY_MIN_TOKEN = 0.74  # every word of a fuzzy match at least this similar...
 FUZZY_MIN_MEAN = 0.78  # ...and all of them this similar on average
+FUZZY_ONE_WORD_MIN = 0.85  # a one-word name: a typo or respelling, never a cut word
 SHORT_REFERENCE_SCORE = 0.88  # surname / first word after the full name
 # A one-word acronym of three or four letters ("ZTE", "AWS", "BNC"): our own
 # records' acronyms are trusted more than a list's.
@@ -368,8 +369,11 @@ def _fuzzy(gaz: Gazetteer, tokens: Sequence[Token], covered: list[bool], lex: Le
             window = tokens[start:end]
             if not window[0].capital or (len(window) == 1 and len(token.key) < 6):
                 continue
-            sims = [similarity(t.key, k)[0] for t, k in zip(window, variant.keys, strict=True)]
+            scored = [similarity(t.key, k) for t, k in zip(window, variant.keys, strict=True)]
+            sims = [s for s, _, _ in scored]
             mean = sum(sims) / len(sims)
+            if len(window) == 1 and (scored[0][1] == TRUNCATED or mean < FUZZY_ONE_WORD_MIN):
+                continue  # "Arctic" is not a misspelt "Arcticgeo"
             if min(sims) < FUZZY_MIN_TOKEN or mean < FUZZY_MIN_MEAN:
                 continue
             if mean >= 1.0:
@@ -646,12 +650,18 @@ def find_mentions(text: str, gaz: Gazetteer, language: str | None = None) -> lis
     """Every mention of a known party in ``text``, and organisation-like names not known."""
     lex = lexicon()
     tokens = tokenize(text)
-    countries = article_countries(tokens)
+    places = place_spans(tokens)
+    countries = frozenset(code for _, _, code in places)
+    # Words of a place ("Unidos" in "Estados Unidos") are never part of a party's name.
+    in_place = [False] * len(tokens)
+    for first, end, _ in places:
+        for k in range(first, end):
+            in_place[k] = True
     covered = [False] * len(tokens)
     linked: list[_Linked] = []
 
     def take(match: _Match) -> bool:
-        if not _plausible(match, gaz, tokens, text, lex):
+        if all(in_place[match.start : match.end]) or not _plausible(match, gaz, tokens, text, lex):
             return False
         results = _resolve(match, gaz, tokens, text, countries)
         if results:
@@ -661,12 +671,19 @@ def find_mentions(text: str, gaz: Gazetteer, language: str | None = None) -> lis
         return bool(results)
 
     _scan(gaz, tokens, take)
-    for match in _fuzzy(gaz, tokens, covered, lex):
+    for match in _fuzzy(gaz, tokens, [c or p for c, p in zip(covered, in_place, strict=True)], lex):
         take(match)
     linked.extend(_short_references(gaz, tokens, covered, linked, lex))
     # A weaker mention of a party the article names for certain elsewhere is
     # that party too ("Sovcombank (Совкомбанк)"), unless it is a namesake tie.
+    # Two different spellings that each point to the same party alone ("Sovcombank
+    # (Совкомбанк)") confirm each other; the same word twice ("Wagner") does not.
     certain = {lk.entity_id for lk in linked if lk.status == "linked"}
+    spellings: dict[int, set[tuple[str, ...]]] = defaultdict(set)
+    for lk in linked:
+        if lk.status == "review" and lk.alone:
+            spellings[lk.entity_id].add(tuple(t.key for t in tokens[lk.start : lk.end]))
+    certain |= {eid for eid, forms in spellings.items() if len(forms) > 1}
     for lk in linked:
         if lk.status == "review" and lk.alone and lk.entity_id in certain:
             lk.status, lk.score, lk.method = "linked", max(lk.score, LINK_THRESHOLD), f"{lk.method}+article"

@@ -123,16 +123,24 @@ def detect_language(text: str, tokens: Sequence[Token]) -> str | None:
     return lang if count >= _MIN_STOPWORDS else None
 
 
-def article_countries(tokens: Sequence[Token]) -> frozenset[str]:
-    """ISO codes of the countries an article names (countries, demonyms, large cities)."""
+def place_spans(tokens: Sequence[Token]) -> list[tuple[int, int, str]]:
+    """(first token, end token, ISO code) of every place an article names, longest first."""
     lex = lexicon()
-    found: set[str] = set()
+    spans: list[tuple[int, int, str]] = []
     keys = [t.key for t in tokens]
     n = len(keys)
-    for i in range(n):
+    i = 0
+    while i < n:
         for size in range(min(lex.place_longest, n - i), 0, -1):
             code = lex.places.get(tuple(keys[i : i + size]))
             if code:
-                found.add(code)
+                spans.append((i, i + size, code))
+                i += size - 1
                 break
-    return frozenset(found)
+        i += 1
+    return spans
+
+
+def article_countries(tokens: Sequence[Token]) -> frozenset[str]:
+    """ISO codes of the countries an article names (countries, demonyms, large cities)."""
+    return frozenset(code for _, _, code in place_spans(tokens))
