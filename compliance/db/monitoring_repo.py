@@ -512,57 +512,18 @@ def _alert_select() -> Select[Any]:
 
 
 def _alert(row: Any) -> AlertRow:
-    (
-        aid,
-        status,
-        kind,
-        cid,
-        cref,
-        cname,
-        eid,
-        did,
-        enf,
-        mid,
-        sid,
-        source,
-        dref,
-        authority,
-        action_ref,
-        article_id,
-        matched,
-        score,
-        reason,
-        fingerprint,
-        created,
-        updated,
-    ) = row
+    """An AlertRow from a row of ``_alert_select``: list and reference named per kind of alert."""
+    values = list(row)
+    kind, enforcement_id = values[2], values[8]
+    source, designation_ref, authority, action_ref, article_id = values[11:16]
     if kind == "list_hit":
-        where, ref = source, dref
+        where, ref = source, designation_ref
     elif kind == "enforcement":
-        where, ref = f"enforcement: {authority}", f"action {enf} ({action_ref})"
+        where, ref = f"enforcement: {authority}", f"action {enforcement_id} ({action_ref})"
     else:
         where, ref = "news", f"article {article_id}"
-    return AlertRow(
-        aid,
-        status,
-        kind,
-        cid,
-        cref,
-        cname,
-        eid,
-        did,
-        enf,
-        mid,
-        sid,
-        where,
-        ref,
-        matched,
-        score,
-        reason,
-        fingerprint,
-        aware(created),
-        aware(updated),
-    )
+    fields: tuple[Any, ...] = (*values[:11], where, ref, *values[16:20], aware(values[20]), aware(values[21]))
+    return AlertRow(*fields)
 
 
 def alerts(
