@@ -13,12 +13,15 @@ pass over its tokens (``compliance.news.tokens``):
 3. Fuzzy: left-over capitalised words sharing a sound key with a rare name word
    ("Prigojine" / "Prigozhin") are aligned with the whole name, every word
    scored by the screening engine's token similarity ("Evgueni" / "Yevgeniy").
-4. Later short references: a person's surname, or a company's first word, after
-   the full name was linked in the same article.
+4. Short forms: a person's surname or part of their name, or a company's first
+   word, where the full name is linked in the same article.
 
-What is not a party: a name made of one ordinary word, stop word or place
-("Cloud", "Emirates", "Iran"; ``lexicon.yml``) unless a legal form follows it
-in the text; a lower-case word in a cased script; a name of generic words only.
+No match runs across a sentence end. What is not a party: a name made of one
+ordinary word, stop word or place ("Cloud", "Emirates", "Iran"; ``lexicon.yml``)
+unless a legal form follows it in the text; a word of a place the article names
+("Unidos" in "Estados Unidos"); a lower-case word in a cased script; a name of
+ordinary words only unless written as a name ("Tornado Cash", not "a tornado").
+docs/news.md gives every rule with its reason.
 
 Context picks between namesakes: the countries the article names against each
 candidate's countries. Candidates equally good whose countries agree are the
@@ -150,7 +153,9 @@ class Gazetteer:
     exact: dict[tuple[str, ...], list[int]] = field(default_factory=dict)
     longest: dict[str, int] = field(default_factory=dict)
     compact: dict[str, list[int]] = field(default_factory=dict)
-    # sound key of a rare name word -> (variant, position of the word)
+    # Rare name words -> (variant, position of the word), under two kinds of key:
+    # the sound key (upper case, "PRKJN") and the first PREFIX_CHARS letters
+    # (lower case, "prig"); the cases keep the two apart.
     sounds: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
 
     def __len__(self) -> int:
