@@ -68,6 +68,13 @@ def money(amount: Decimal | None, currency: str | None) -> str:
     return f"{currency or ''} {text}".strip()
 
 
+def web_link(url: str | None) -> str | None:
+    """``url`` when it is a web address (http or https), else None: never a javascript: link."""
+    if url and url.strip().lower().startswith(("http://", "https://")):
+        return url.strip()
+    return None
+
+
 @dataclass(frozen=True)
 class Party:
     role: str
@@ -730,7 +737,7 @@ def assess(
                 money(payable, a.currency),
                 a.program,
                 a.summary,
-                a.source_url,
+                web_link(a.source_url),
                 a.link_status,
             )
         )
@@ -760,7 +767,7 @@ def assess(
             f"{a.action_type} {base:g}" + (f" + amount {extra:g}" if extra else "") + " points",
             dated=True,
             minimum=enf.get("criminal_minimum") if criminal else None,
-            url=a.source_url,
+            url=web_link(a.source_url),
         )
         years = float(ongoing.get("ongoing_years", 0))
         recent = a.action_date is not None and (today - a.action_date).days / 365.25 <= years
@@ -775,7 +782,7 @@ def assess(
                 a.action_date,
                 float(ongoing.get("points", 0)),
                 f"suspended amount within {years:g} years {ongoing.get('points', 0)} points",
-                url=a.source_url,
+                url=web_link(a.source_url),
             )
     actions.sort(key=lambda x: (x.date or date.min, x.id))
 
@@ -822,7 +829,7 @@ def assess(
                 published,
                 float(media.get("points", 0)),
                 f"mention in category {', '.join(adverse)} {media.get('points', 0)} points",
-                url=m.location if m.location.startswith(("http://", "https://")) else None,
+                url=web_link(m.location),
             )
 
     # Jurisdictions.

@@ -206,6 +206,13 @@ def test_hostile_content_is_text_never_markup(sqlite_db: str, tmp_path: Path) ->
     assert "<i>Sub</i> & Co" in text
 
 
+def test_links_are_web_addresses_only() -> None:
+    assert deal.web_link("https://ofac.treasury.gov/x") == "https://ofac.treasury.gov/x"
+    assert deal.web_link(" JavaScript:alert(1)") is None
+    assert deal.web_link("/tmp/article.txt") is None
+    assert deal.web_link(None) is None
+
+
 def test_a_bad_output_writes_nothing(sqlite_db: str, tmp_path: Path) -> None:
     from compliance.errors import UsageError
 
