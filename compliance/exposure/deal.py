@@ -1037,7 +1037,7 @@ def _reasons(findings: list[Finding]) -> list[Reason]:
                 items[0].role,
                 kind,
                 points,
-                [f"{_iso(f.date)}: {f.title}" for f in weighty],
+                [f"{f.date.isoformat()}: {f.title}" if f.date else f.title for f in weighty],
                 [f.id for f in weighty],
             )
         )
