@@ -1,12 +1,14 @@
-"""Storage of news articles, their mentions and reviewers' decisions.
+"""Storage of news articles, their mentions and reviewers' decisions, and the
+names mentions are linked against.
 
 Writes inside the caller's transaction; reads back plain dataclasses, never
-ORM objects. The names mentions are linked against come from
-``enforcement_repo.entity_names`` (every name of every entity in force).
+ORM objects. Merged records are followed: a name of a list entry merged into
+one of your entities links to that entity.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -14,6 +16,7 @@ from typing import Any
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.orm import Session
 
+from compliance.db.entities_repo import all_roots
 from compliance.db.models import (
     AuditRecord,
     Designation,
@@ -30,6 +33,77 @@ from compliance.normalize.text import basic_key
 
 # Mentions an officer sees by default (not rejected, not mere candidates).
 SHOWN = ("linked", "review", "confirmed")
+
+
+@dataclass(frozen=True)
+class NameRow:
+    """One name of one record, linked to the entity in force for it."""
+
+    entity_id: int  # the entity in force (merges followed)
+    name: str
+    entity_type: str
+    source: str | None  # the list it came from; None for names you recorded
+    ref: str | None
+    countries: frozenset[str]
+    weak: bool
+    primary: bool
+
+
+def known_names(session: Session) -> list[NameRow]:
+    """Every name of every entity, merged records included under the entity in force."""
+    roots = all_roots(session)
+    countries: dict[int, set[str]] = defaultdict(set)
+    for eid, country in session.execute(select(EntityCountry.entity_id, EntityCountry.country)):
+        if country and len(country) == 2 and country.isupper():
+            countries[roots.get(eid, eid)].add(country)
+    types = dict(session.execute(select(Entity.id, Entity.entity_type)).tuples().all())
+    rows: list[NameRow] = []
+    seen: set[tuple[int, str]] = set()
+    query = (
+        select(
+            EntityName.entity_id,
+            EntityName.value,
+            EntityName.kind,
+            EntityName.quality,
+            Designation.ref,
+            Designation.entity_type,
+            ListSource.key,
+        )
+        .outerjoin(Designation, Designation.id == EntityName.designation_id)
+        .outerjoin(ListSource, ListSource.id == Designation.source_id)
+        .order_by(EntityName.entity_id, EntityName.id)
+    )
+    for eid, value, kind, quality, ref, dtype, key in session.execute(query):
+        root = roots.get(eid, eid)
+        seen.add((eid, value))
+        rows.append(
+            NameRow(
+                entity_id=root,
+                name=value,
+                entity_type=dtype or types.get(eid) or "unknown",
+                source=key,
+                ref=ref,
+                countries=frozenset(countries.get(root, ())),
+                weak=quality == "weak",
+                primary=(kind or "primary") == "primary",
+            )
+        )
+    for eid, name in session.execute(select(Entity.id, Entity.name)):
+        if name and (eid, name) not in seen:
+            root = roots.get(eid, eid)
+            rows.append(
+                NameRow(
+                    root,
+                    name,
+                    types.get(eid) or "unknown",
+                    None,
+                    None,
+                    frozenset(countries.get(root, ())),
+                    False,
+                    True,
+                )
+            )
+    return rows
 
 
 @dataclass(frozen=True)
@@ -121,20 +195,27 @@ def decisions(session: Session) -> dict[tuple[str, int], str]:
 
 
 def _designations(session: Session, entity_ids: set[int]) -> dict[int, tuple[str, str]]:
-    """Entity id -> (list source key, reference) of its first designation, active ones first."""
+    """Entity id -> (list source key, reference) of the first designation of it or of
+    a record merged into it, designations in force first."""
     found: dict[int, tuple[str, str]] = {}
     if not entity_ids:
         return found
-    ids = sorted(entity_ids)
-    for start in range(0, len(ids), 500):
+    roots = all_roots(session)
+    wanted = {roots.get(eid, eid) for eid in entity_ids}
+    members = sorted(eid for eid, root in roots.items() if root in wanted)
+    by_root: dict[int, tuple[str, str]] = {}
+    for start in range(0, len(members), 500):
         rows = session.execute(
             select(Designation.entity_id, ListSource.key, Designation.ref)
             .join(ListSource, ListSource.id == Designation.source_id)
-            .where(Designation.entity_id.in_(ids[start : start + 500]))
+            .where(Designation.entity_id.in_(members[start : start + 500]))
             .order_by(Designation.active.desc(), Designation.id)
         )
         for eid, key, ref in rows:
-            found.setdefault(eid, (key, ref))
+            by_root.setdefault(roots[eid], (key, ref))
+    for eid in entity_ids:
+        if (listed := by_root.get(roots.get(eid, eid))) is not None:
+            found[eid] = listed
     return found
 
 

@@ -22,7 +22,7 @@ from sqlalchemy.exc import IntegrityError
 
 from compliance import settings
 from compliance.db import entities_repo, news_repo
-from compliance.db.enforcement_repo import EntityNameRow, entity_ids_named, entity_names
+from compliance.db.enforcement_repo import entity_ids_named
 from compliance.db.session import session_scope
 from compliance.errors import ComplianceError, NotFoundError, UsageError
 from compliance.news.categories import category_keys
@@ -33,7 +33,7 @@ from compliance.news.tokens import tokenize
 from compliance.normalize.text import basic_key
 
 # Bump when the gazetteer's layout or the way names are tokenised changes.
-GAZETTEER_VERSION = "2"
+GAZETTEER_VERSION = "3"
 
 
 @dataclass
@@ -89,7 +89,7 @@ def gazetteer() -> Gazetteer:
                     return cached
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError):
                 pass
-        rows = entity_names(session)
+        rows = news_repo.known_names(session)
     with _no_gc():
         gaz = _build(rows)
     _MEMO.clear()
@@ -107,7 +107,7 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _build(rows: list[EntityNameRow]) -> Gazetteer:
+def _build(rows: list[news_repo.NameRow]) -> Gazetteer:
     return build_gazetteer(
         KnownName(
             entity_id=r.entity_id,
@@ -117,7 +117,7 @@ def _build(rows: list[EntityNameRow]) -> Gazetteer:
             ref=r.ref,
             countries=r.countries,
             weak=r.weak,
-            primary=r.name_kind == "primary",
+            primary=r.primary,
         )
         for r in rows
     )

@@ -209,3 +209,21 @@ def test_cli_ingest_mentions_json_show_review(scenario: str, tmp_path: Path) -> 
     assert review.exit_code == 0 and "confirmed" in review.output
     missing = runner.invoke(app, ["news", "ingest", str(tmp_path / "nope.txt"), str(path)])
     assert missing.exit_code != 0
+
+
+def test_names_of_merged_list_entries_link_to_the_entity_in_force(sqlite_db: str, tmp_path: Path) -> None:
+    from compliance.entities.service import attach_list_entries, own_entity_named
+    from compliance.lists.samples import load_samples
+
+    load_samples()
+    import_file(SCENARIO)
+    zte = own_entity_named("ZTE Corporation")
+    kangxun = own_entity_named("ZTE Kangxun Telecommunications Ltd.")
+    assert attach_list_entries(zte, note="test") and attach_list_entries(kangxun, note="test")
+    path = tmp_path / "zte.txt"
+    path.write_text(ZTE_EN + "\nZTE Kangxun Telecommunications Ltd. was listed too.\n", encoding="utf-8")
+    service.ingest([str(path)])
+    rows = {r["surface"]: r for r in service.mentions()}
+    assert rows["ZTE Corporation"]["entity_id"] == zte
+    assert rows["ZTE Corporation"]["list"] == "us_csl" and rows["ZTE Corporation"]["list_ref"]
+    assert rows["ZTE Kangxun Telecommunications Ltd"]["entity_id"] == kangxun
