@@ -59,6 +59,7 @@ docs/benchmarks.md for the latest tables.
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import math
 import os
@@ -71,7 +72,7 @@ from typing import Any
 import numpy as np
 
 from compliance.matching import features as F
-from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index
+from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index, initial_bit
 from compliance.matching.types import FeatureScore, Hit, IndexEntry, Query
 from compliance.normalize.names import NameForm, normalize_name
 from compliance.normalize.text import identifier_key
@@ -96,20 +97,32 @@ POSITIVE_SHARE = 0.4
 
 # Bands.
 STRONG_CUTOFF = 0.90
-# Candidates: the best PRE_K names by the rarity-weighted Dice estimate are
-# ranked; names of at most FULL_K designations (two names each) are scored in full.
-PRE_K = 300
-FULL_K = 40
+# Candidates: names whose estimate clears the floor are scored in full, best
+# estimate first, until the rest cannot make the threshold or the hits asked
+# for; at least MIN_SCORED and at most MAX_SCORED names (PER_DESIGNATION each),
+# taken from the MAX_CONSIDERED best estimates.
+MAX_CONSIDERED = 3000
+MIN_SCORED = 10
+MAX_SCORED = 250
 PER_DESIGNATION = 3
-# A name whose upper estimate of the name score is more than this below the
-# threshold is not scored in full (the qualifiers add at most
-# POSITIVE_SHARE * (0.04 + 0.06 + 0.10) = 0.08; the rest is slack).
-ESTIMATE_MARGIN = 0.12
+# A name whose upper estimate of the name score is more than a margin below
+# the threshold is not scored in full. The margin is what the estimate leaves
+# out: the phonetic feature's credit for inexact tokens (its weight x (1 -
+# TOKEN_MATCH_MIN) = 0.045), what the qualifiers the query gives can add (at most
+# POSITIVE_SHARE x (0.04 + 0.06 + 0.10) = 0.08 with legal form, country and birth
+# date), and ESTIMATE_SLACK.
+ESTIMATE_SLACK = 0.02
 # Leftover weight on the lighter side up to this much may be particles or
 # generic words (the lenient one-sided factor still applies to it).
 TWO_SIDED_SLACK = 0.35
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Query tokens whose reach is remembered (per process); cleared when full.
+REACH_MEMO = 20_000
+# ... and their names too, when they reach at most this many (memory stays bounded).
+POSTINGS_MEMO_MAX = 4_000
+# Listed names whose tokens are kept ready for alignment.
+SIDE_MEMO = 100_000
 
 
 @dataclass(slots=True)
@@ -121,8 +134,59 @@ class _Prepared:
     ident: str | None
     allowed: frozenset[int] | None
     known: set[str]  # query tokens the vocabulary has
+    raise_max: float  # the most the query's qualifiers can raise a name score
+    margin: float  # how far below the threshold a name's estimate may be and still be scored
+    # per candidate (in the order given), the most it can score; None: no order
+    bounds: list[float] | None = None
     # alignments already made, by the listed name's token ids (names repeat across lists)
     aligned: dict[tuple[tuple[int, ...], bool], F.Alignment] = field(default_factory=dict)
+
+
+@dataclass(slots=True)
+class _Reach:
+    """What one query token reaches: (vocabulary id, similarity x weight), best first."""
+
+    hits: list[tuple[int, float]]
+    qweight: float  # the query token weighs no more than the listed token it matches best
+    min_df: int
+    _post: dict[float | None, tuple[Any, Any] | None] = field(default_factory=dict)
+
+    def postings(self, idx: Index, max_df: float | None) -> tuple[Any, Any] | None:
+        """(name ids, weight) of the names holding the tokens reached (only those up to ``max_df``)."""
+        if max_df in self._post:
+            return self._post[max_df]
+        hits = self.hits
+        if max_df is not None:
+            df = idx.vocab_df_list
+            hits = [(v, w) for v, w in hits if df[v] <= max_df]
+        out: tuple[Any, Any] | None = None
+        if hits:
+            arrs = [idx.postings(v) for v, _ in hits]
+            gids = np.concatenate(arrs) if len(arrs) > 1 else arrs[0]
+            gws = np.repeat(np.asarray([w for _, w in hits], dtype=np.float32), [len(a) for a in arrs])
+            if len(arrs) > 1:
+                gids, first = np.unique(gids, return_index=True)
+                gws = gws[first]
+            out = (gids, gws)
+        if out is None or len(out[0]) <= POSTINGS_MEMO_MAX:
+            self._post[max_df] = out
+        return out
+
+
+def _common_share(r: _Reach, idx: Index, skip_df: float, names: Any) -> Any:
+    """Per name in ``names`` (sorted), what the common tokens ``r`` reaches add over its rare ones."""
+    common = r.postings(idx, None)
+    rare = r.postings(idx, skip_df)
+    out = np.zeros(len(names), dtype=np.float64)
+    if common is None:
+        return out
+    for part, sign in ((common, 1.0), (rare, -1.0)):
+        if part is None:
+            continue
+        gids, gws = part
+        pos = np.minimum(np.searchsorted(gids, names), len(gids) - 1)
+        out += sign * np.where(gids[pos] == names, gws[pos], 0.0)
+    return np.maximum(out, 0.0)
 
 
 @dataclass(slots=True)
@@ -144,6 +208,8 @@ class Matcher:
     def __init__(self, index: Index) -> None:
         self._idx = index
         self._vocab_id: dict[str, int] | None = None
+        self._reach_memo: dict[tuple[str, bool, bool], _Reach] = {}
+        self._side_memo: dict[tuple[int, ...], F.Side] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -182,7 +248,7 @@ class Matcher:
         if prep is None:
             return []
         thr = self.DEFAULT_THRESHOLD if threshold is None else threshold
-        return self._rank(prep, self._candidates(prep, thr - ESTIMATE_MARGIN), threshold, limit)
+        return self._rank(prep, self._candidates(prep, thr - prep.margin), threshold, limit)
 
     def exhaustive(self, query: Query, threshold: float | None = None, limit: int = 10) -> list[Hit]:
         prep = self._prepare(query)
@@ -258,47 +324,61 @@ class Matcher:
         allowed = None
         if query.lists is not None:
             allowed = frozenset(i for i, s in enumerate(idx.sources) if s in query.lists)
-        return _Prepared(query, form, side, qtype == "person", ident or None, allowed, known)
+        raise_max = POSITIVE_SHARE * (
+            (_W["legal_form"] if form.legal_forms else 0.0)
+            + (_W["country"] if query.country else 0.0)
+            + (_W["birth_date"] if query.dob else 0.0)
+        )
+        margin = _W["phonetic"] * (1.0 - F.TOKEN_MATCH_MIN) + raise_max + ESTIMATE_SLACK
+        person = qtype == "person"
+        return _Prepared(query, form, side, person, ident or None, allowed, known, raise_max, margin)
+
+    def _reach(self, tok: str, compound: bool, known: bool) -> _Reach:
+        """The vocabulary tokens a query token (or joined pair) matches, remembered (batches repeat words)."""
+        key = (tok, compound, known)
+        r = self._reach_memo.get(key)
+        if r is not None:
+            return r
+        idx = self._idx
+        _g, found = idx.lookup([(tok, compound)], {tok} if known else set())
+        vweight, df, vocab = idx.vocab_weight, idx.vocab_df_list, idx.vocab
+        hits: list[tuple[int, float]] = []
+        best = 0.0
+        qw = math.inf
+        for v in found:
+            sim = F.similarity(tok, vocab[v])[0]
+            if sim >= F.TOKEN_MATCH_MIN:
+                hits.append((v, sim * vweight[v]))
+                if sim > best:
+                    best = sim
+                    qw = min(qw, vweight[v])
+        hits.sort(key=lambda h: -h[1])
+        r = _Reach(hits, qw, min((df[v] for v, _ in hits), default=0))
+        if len(self._reach_memo) >= REACH_MEMO:
+            self._reach_memo.clear()
+        self._reach_memo[key] = r
+        return r
 
     def _candidates(self, prep: _Prepared, floor: float = 0.0) -> list[int]:
         idx = self._idx
         toks = prep.side.tokens
         groups = [(t, False) for t in toks] + [(a + b, True) for a, b in itertools.pairwise(toks)]
-        found_g, found_v = idx.lookup(groups, prep.known)
+        reaches = [self._reach(t, compound, t in prep.known) for t, compound in groups]
         n = len(idx)
         skip_df = max(SCAN_SKIP_SHARE * n, 50.0)
-        df = idx.vocab_df_list
-        per_group: list[list[tuple[int, float]]] = [[] for _ in groups]
-        qweights = list(prep.side.weights)
-        best_sim = [0.0] * len(toks)
-        vocab, vweight = idx.vocab, idx.vocab_weight
-        sim_of = F.similarity
-        n_toks = len(toks)
-        for g, v in zip(found_g, found_v, strict=True):
-            sim = sim_of(groups[g][0], vocab[v])[0]
-            if sim >= F.TOKEN_MATCH_MIN:
-                per_group[g].append((v, sim * vweight[v]))
-                if g < n_toks and sim > best_sim[g]:
-                    best_sim[g] = sim
-                    qweights[g] = min(vweight[v], qweights[g])
+        qweights = [min(w, r.qweight) for w, r in zip(prep.side.weights, reaches[: len(toks)], strict=True)]
         prep.side = F.Side(prep.side.tokens, prep.side.keys, tuple(qweights))
-        rare = any(df[v] <= skip_df for hits in per_group for v, _ in hits)
+        rare = any(r.hits and r.min_df <= skip_df for r in reaches)
         id_parts: list[Any] = []
         w_parts: list[Any] = []
-        for hits in per_group:
-            if rare:
-                hits = [(v, w) for v, w in hits if df[v] <= skip_df]
-            if not hits:
+        for r in reaches:
+            if not r.hits:
                 continue
-            hits.sort(key=lambda h: -h[1])
-            arrs = [idx.postings(v) for v, _ in hits]
-            gids = np.concatenate(arrs) if len(arrs) > 1 else arrs[0]
-            gws = np.repeat(np.asarray([w for _, w in hits], dtype=np.float32), [len(a) for a in arrs])
-            if len(arrs) > 1:
-                gids, first = np.unique(gids, return_index=True)
-                gws = gws[first]
-            id_parts.append(gids)
-            w_parts.append(gws)
+            post = r.postings(idx, skip_df if rare else None)
+            if post is None:
+                continue
+            id_parts.append(post[0])
+            w_parts.append(post[1])
         extra: list[int] = []
         if prep.ident:
             extra = list(idx.identifiers.get(prep.ident, []))
@@ -308,11 +388,21 @@ class Matcher:
         ws = np.concatenate(w_parts)
         uniq, inv = np.unique(ids, return_inverse=True)
         sums: Any = np.bincount(inv, weights=ws)
-        # Initials are not looked up; allow them to match (at most INITIAL_SIM each).
-        initials = sum(1 for t in toks if len(t) == 1)
+        if rare:
+            # The names were reached through rare tokens only; the common ones
+            # they also hold still count towards their estimate.
+            for r in reaches:
+                if r.hits and max(idx.vocab_df_list[v] for v, _ in r.hits) > skip_df:
+                    sums = sums + _common_share(r, idx, skip_df, uniq)
+        # Initials are not looked up; a query initial may match (at most
+        # INITIAL_SIM) in a name that has a token beginning with that letter.
         wq = float(sum(w for t, w in zip(toks, qweights, strict=True) if len(t) > 1))
         wc = idx.entry_weight[uniq]
-        sums = sums + F.INITIAL_SIM * initials
+        initials = [initial_bit(t) for t in toks if len(t) == 1]
+        if initials:
+            have = idx.entry_initials[uniq]
+            for bit in initials:
+                sums = sums + F.INITIAL_SIM * ((have & bit) != 0)
         # Upper estimate of the name score: the matched weight against the
         # unmatched weight at the most lenient factor (a dropped middle name).
         # Leftovers on both sides (beyond a particle's weight) count at the full factor.
@@ -328,27 +418,29 @@ class Matcher:
             keep = np.isin(idx.entry_source[uniq], list(prep.allowed))
             uniq, est, sums, wc = uniq[keep], est[keep], sums[keep], wc[keep]
         ok = est >= floor
-        # ranked by the mean of the weighted Dice estimate and the lenient one
-        dice = (2.0 * sums[ok] / (wq + wc[ok]) + est[ok]) / 2.0
-        uniq = uniq[ok]
-        if len(uniq) > PRE_K:
-            top = np.argpartition(-dice, PRE_K)[:PRE_K]
-            uniq, dice = uniq[top], dice[top]
-        order = np.argsort(-dice, kind="stable")
+        est, uniq = est[ok], uniq[ok]
+        if len(uniq) > MAX_CONSIDERED:
+            top = np.argpartition(-est, MAX_CONSIDERED)[:MAX_CONSIDERED]
+            uniq, est = uniq[top], est[top]
+        order = np.argsort(-est, kind="stable")
         chosen: list[int] = []
+        bounds: list[float] = []
         per_des: dict[int, int] = {}
         des = idx.entry_designation[uniq[order]].tolist()
-        for k, d in zip(uniq[order].tolist(), des, strict=True):
+        for k, d, e in zip(uniq[order].tolist(), des, est[order].tolist(), strict=True):
             c = per_des.get(d, 0)
             if c >= PER_DESIGNATION:
                 continue
-            if c == 0 and len(per_des) >= FULL_K:
-                continue
             per_des[d] = c + 1
             chosen.append(k)
+            bounds.append(e + prep.margin - ESTIMATE_SLACK)
+            if len(chosen) >= MAX_SCORED:
+                break
+        prep.bounds = bounds + [math.inf] * len(extra)
         return chosen + extra
 
-    def _score(self, prep: _Prepared, k: int) -> _Scored:
+    def _score(self, prep: _Prepared, k: int, floor: float | None = None) -> _Scored:
+        """The full score of name ``k``; with ``floor``, a name that cannot reach it is cut short."""
         idx = self._idx
         ids = idx.tokens(k)
         etype = idx.types[idx.entry_type[k]]
@@ -359,6 +451,8 @@ class Matcher:
             cand = self._side(ids)
             al = prep.aligned[memo_key] = F.align(prep.side, cand, person)
         name = _W["token_alignment"] * al.score + _W["phonetic"] * al.phonetic
+        if floor is not None and name + prep.raise_max < floor and not prep.ident:
+            return _Scored(k, name, name, al, [], _NO_ID)
         q = prep.query
         row = idx.row(k) if (q.country or q.dob or prep.ident) else _NO_ROW
         quals = [
@@ -379,12 +473,18 @@ class Matcher:
         return _Scored(k, score, name, al, quals, ident)
 
     def _side(self, ids: tuple[int, ...]) -> F.Side:
-        idx = self._idx
-        return F.Side(
-            tuple(idx.vocab[v] for v in ids),
-            tuple(idx.vocab_keys[v] for v in ids),
-            tuple(idx.vocab_weight[v] for v in ids),
-        )
+        side = self._side_memo.get(ids)
+        if side is None:
+            idx = self._idx
+            side = F.Side(
+                tuple(idx.vocab[v] for v in ids),
+                tuple(idx.vocab_keys[v] for v in ids),
+                tuple(idx.vocab_weight[v] for v in ids),
+            )
+            if len(self._side_memo) >= SIDE_MEMO:
+                self._side_memo.clear()
+            self._side_memo[ids] = side
+        return side
 
     def _rank(self, prep: _Prepared, ks: Iterable[int], threshold: float | None, limit: int) -> list[Hit]:
         return [self._hit(prep, s) for s in self._ranked(prep, ks, threshold, limit)]
@@ -395,7 +495,7 @@ class Matcher:
         if prep is None:
             return []
         thr = self.DEFAULT_THRESHOLD if threshold is None else threshold
-        ranked = self._ranked(prep, self._candidates(prep, thr - ESTIMATE_MARGIN), threshold, limit)
+        ranked = self._ranked(prep, self._candidates(prep, thr - prep.margin), threshold, limit)
         return [(s.k, self._hit(prep, s)) for s in ranked]
 
     def _ranked(
@@ -405,10 +505,22 @@ class Matcher:
         idx = self._idx
         best: dict[int, _Scored] = {}
         allowed = prep.allowed
-        for k in ks:
+        # Candidates come best upper bound first: stop when the rest cannot
+        # reach the threshold, or cannot enter the ``limit`` best found.
+        bounds = prep.bounds
+        kth = thr
+        for i, k in enumerate(ks):
+            if bounds is not None and i >= MIN_SCORED:
+                bound = bounds[i]
+                if bound < thr:
+                    break
+                if len(best) >= limit and i % 8 == 0:
+                    kth = max(thr, heapq.nlargest(limit, (b.score for b in best.values()))[-1])
+                if bound < kth:
+                    break
             if allowed is not None and int(idx.entry_source[k]) not in allowed:
                 continue
-            s = self._score(prep, k)
+            s = self._score(prep, k, thr)
             if s.score < thr:
                 continue
             d = int(idx.entry_designation[k])
@@ -478,6 +590,7 @@ def _explain(s: _Scored, query: F.Side, cand: F.Side, entry: IndexEntry) -> str:
 
 
 _WORKER_MATCHER: Matcher | None = None
+_NO_ID = F.identifier(None, ())
 # Stand-in for the entry fields when the query has no qualifier that reads them.
 _NO_ROW: tuple[Any, ...] = (None,) * 11 + (frozenset(), (), ())
 

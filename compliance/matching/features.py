@@ -420,6 +420,10 @@ def token_similarity(q: str, c: str, qkey: str, ckey: str) -> tuple[float, str, 
         if lq != lc and q[0] == c[0]:
             return INITIAL_SIM, INITIAL, 0
         return 0.0, TYPO, max(lq, lc)
+    if lq == 2 and lc == 2:
+        # two different two-letter words ("el"/"ep", "al"/"la") are different
+        # words, not a typo (and the index could never reach one from the other)
+        return 0.0, TYPO, OSA.distance(q, c)
     edits = OSA.distance(q, c)
     longest = max(lq, lc)
     sim = typo_similarity(edits, longest)

@@ -101,6 +101,12 @@ def token_keys(token: str, compound: bool = False) -> list[int]:
     return keys
 
 
+def initial_bit(token: str) -> int:
+    """The bit of a token's first letter (a-z; anything else shares bit 26)."""
+    first = token[:1]
+    return 1 << (ord(first) - 97) if "a" <= first <= "z" else 1 << 26
+
+
 @lru_cache(maxsize=1 << 16)
 def query_keys(token: str, compound: bool = False, known: bool = False) -> tuple[int, ...]:
     """The hashed keys a query token looks up.
@@ -154,6 +160,7 @@ class Index:
     entry_tok_start: Any = None  # int64, len+1
     entry_tok_ids: Any = None  # int32
     entry_weight: Any = None  # float32
+    entry_initials: Any = None  # int32 bit set of the names' token initials (see initial_bit)
     entry_legal: Any = None  # int16 code into legal_table
     legal_table: list[frozenset[str]] = field(default_factory=list)
     entry_type: Any = None  # int8 code into types
@@ -264,6 +271,9 @@ class Index:
         wv = np.asarray(idx.vocab_weight, dtype=np.float32)
         owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
         idx.entry_weight = np.bincount(owner, weights=wv[idx.entry_tok_ids], minlength=n).astype(np.float32)
+        bits = np.asarray([initial_bit(t) for t in idx.vocab], dtype=np.int32)
+        idx.entry_initials = np.zeros(n, dtype=np.int32)
+        np.bitwise_or.at(idx.entry_initials, owner, bits[idx.entry_tok_ids])
         idx.entry_designation = np.asarray(designations, dtype=np.int64)
         idx.entry_source = np.asarray(source_codes, dtype=np.int16)
         kh: list[int] = []
@@ -290,7 +300,11 @@ class Index:
             owner.extend([g] * len(keys))
         if not all_keys:
             return [], []
-        q = np.asarray(all_keys, dtype=np.int64)
+        # sorted keys let each binary search start where the previous one ended
+        wanted = np.asarray(all_keys, dtype=np.int64)
+        order = np.argsort(wanted)
+        q = wanted[order]
+        owners = np.asarray(owner, dtype=np.int64)[order]
         lo = np.searchsorted(self.key_hash, q, "left")
         hi = np.searchsorted(self.key_hash, q, "right")
         lengths = hi - lo
@@ -300,7 +314,7 @@ class Index:
         # positions lo[i]..hi[i]-1 for every key, flattened
         starts = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
         pos = starts + np.arange(total)
-        own = np.repeat(np.asarray(owner, dtype=np.int64), lengths)
+        own = np.repeat(owners, lengths)
         pair = np.unique(own * len(self.vocab) + self.key_vocab[pos])
         gs, vs = np.divmod(pair, len(self.vocab))
         return gs.tolist(), vs.tolist()
