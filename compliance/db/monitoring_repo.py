@@ -120,6 +120,27 @@ def counterparties_by_refs(session: Session, refs: Sequence[str]) -> dict[str, C
     return found
 
 
+def counterparty_without_ref(session: Session, name: str, entity_id: int | None) -> CounterpartyRow | None:
+    """A counterparty watched without a ref under exactly this name (and entity link)."""
+    stmt = select(*_CP_COLUMNS).where(WatchedCounterparty.ref.is_(None), WatchedCounterparty.name == name)
+    stmt = stmt.where(
+        WatchedCounterparty.entity_id.is_(None)
+        if entity_id is None
+        else WatchedCounterparty.entity_id == entity_id
+    )
+    row = session.execute(stmt.order_by(WatchedCounterparty.id).limit(1)).first()
+    return _cp(row) if row else None
+
+
+def watched_count(session: Session) -> int:
+    return int(
+        session.scalar(
+            select(func.count()).select_from(WatchedCounterparty).where(WatchedCounterparty.active.is_(True))
+        )
+        or 0
+    )
+
+
 def counterparties(session: Session, *, include_removed: bool = False) -> list[CounterpartyRow]:
     stmt = select(*_CP_COLUMNS).order_by(WatchedCounterparty.id)
     if not include_removed:

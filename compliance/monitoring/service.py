@@ -523,14 +523,7 @@ def watch_add(
     with session_scope() as session:
         existing = repo.counterparty_by_ref(session, ref) if ref else None
         if existing is None and ref is None:
-            existing = next(
-                (
-                    cp
-                    for cp in repo.counterparties(session)
-                    if cp.ref is None and cp.name == facts["name"] and cp.entity_id == entity_id
-                ),
-                None,
-            )
+            existing = repo.counterparty_without_ref(session, facts["name"], entity_id)
     before = existing.data() if existing else None
     after = {
         "name": facts["name"],
@@ -823,7 +816,7 @@ def _run(trigger: str, actor: str, progress: ProgressFn | None) -> MonitorResult
 def after_list_change(*, actor: str | None = None, progress: ProgressFn | None = None) -> MonitorResult:
     """Called after a list load or refresh that changed something; a no-op with nobody watched."""
     with session_scope() as session:
-        if not repo.counterparties(session):
+        if not repo.watched_count(session):
             return MonitorResult(ran=False)
     return run(trigger="list change", actor=actor, progress=progress)
 

@@ -93,6 +93,11 @@ def test_watch_monitor_alerts_audit_and_digest_by_mail(tmp_path: Path, env: dict
     assert "2 rows; 2 added, 0 updated, 0 unchanged." in out
     assert "Onboarding screening of 2: 1 new alert." in out
     assert "Ivan Petrov" in _ok("watch", "list", env=env)
+    watched = json.loads(_ok("watch", "list", "--format", "json", env=env))
+    assert [(w["ref"], w["type"], w["country"], w["active"]) for w in watched] == [
+        ("C1", "person", "RU", True),
+        ("C2", "company", None, True),
+    ]
 
     out = _ok("lists", "load", "ofac_sdn", str(v2), "--partial", env=env)
     assert (
@@ -146,6 +151,8 @@ def test_watch_monitor_alerts_audit_and_digest_by_mail(tmp_path: Path, env: dict
     as_json = json.loads(_ok("audit", "export", "--format", "json", env=env))
     assert [r["id"] for r in as_json] == [int(r["id"]) for r in rows]
     assert json.loads(_ok("audit", "export", "--format", "json", "--since", "2999-01-01", env=env)) == []
+    today = json.loads(_ok("audit", "export", "--format", "json", "--since", rows[-1]["at"][:10], env=env))
+    assert [r["id"] for r in today] == [int(r["id"]) for r in rows if r["at"][:10] >= rows[-1]["at"][:10]]
     assert "is not a date" in _error("audit", "export", "--format", "json", "--since", "yesterday", env=env)
 
     # The digest: files (HTML escaped) and a message to a real SMTP server on 127.0.0.1.

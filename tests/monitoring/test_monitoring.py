@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 
 from compliance.db.models import Alert, ScreeningRun
 from compliance.db.session import session_scope
-from compliance.errors import ListDataError, UsageError
+from compliance.errors import ListDataError, NotFoundError, UsageError
 from compliance.monitoring import service
 from tests.monitoring.conftest import (
     AERO_CHANGED,
@@ -191,3 +191,15 @@ def test_decide_needs_a_note_and_a_known_alert(migrated: str, load_sdn: Loader) 
         ("escalate", "ana"),
         ("true_match", "head of compliance"),
     ]
+
+
+def test_a_name_without_ref_is_watched_once(migrated: str, load_sdn: Loader) -> None:
+    load_sdn(*BASE.values())
+    first = service.watch_add("Maria Gonzalez Ferrer", entity_type="person")
+    again = service.watch_add("Maria Gonzalez Ferrer", entity_type="person")
+    assert (first.status, again.status) == ("added", "unchanged")
+    assert again.counterparty.id == first.counterparty.id
+    assert [cp.name for cp in service.watch_list()] == ["Maria Gonzalez Ferrer"]
+    with pytest.raises(NotFoundError, match="watched counterparty"):
+        service.watch_remove("NO-SUCH-REF")
+    assert service.watch_remove(f"#{first.counterparty.id}").name == "Maria Gonzalez Ferrer"
