@@ -27,6 +27,7 @@ from compliance.db.models import (
     Mention,
     MentionDecision,
     NewsArticle,
+    Relationship,
     utcnow,
 )
 from compliance.normalize.text import basic_key
@@ -149,7 +150,7 @@ class CandidateRow:
 
 
 def names_state(session: Session) -> str:
-    """Changes whenever a name, an entity's type or countries, or a merge changes.
+    """Changes whenever a name, an entity's type or countries, a merge or a tie changes.
 
     Keys the news gazetteer cache. Unlike ``entities_repo.fingerprint`` it
     leaves the audit log out, so that reviewing a mention does not force the
@@ -165,6 +166,8 @@ def names_state(session: Session) -> str:
         session.scalar(select(func.max(EntityCountry.id))),
         session.scalar(select(func.count()).select_from(EntityCountry)),
         session.scalar(select(func.max(Designation.last_changed_snapshot_id))),
+        session.scalar(select(func.count()).select_from(Relationship)),
+        session.scalar(select(func.max(Relationship.id))),
     ]
     return "|".join(str(p) for p in parts)
 

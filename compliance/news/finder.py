@@ -157,6 +157,8 @@ class Gazetteer:
     # the sound key (upper case, "PRKJN") and the first PREFIX_CHARS letters
     # (lower case, "prig"); the cases keep the two apart.
     sounds: dict[str, list[tuple[int, int]]] = field(default_factory=dict)
+    # Entity -> the entities tied to it by ownership, control or directorship.
+    related: dict[int, frozenset[int]] = field(default_factory=dict)
 
     def __len__(self) -> int:
         return len(self.names)
@@ -174,6 +176,7 @@ class Gazetteer:
             "longest": self.longest,
             "compact": self.compact,
             "sounds": self.sounds,
+            "related": {k: tuple(v) for k, v in self.related.items()},
         }
 
     def __setstate__(self, state: dict[str, Any]) -> None:
@@ -186,6 +189,7 @@ class Gazetteer:
         self.longest = state["longest"]
         self.compact = state["compact"]
         self.sounds = state["sounds"]
+        self.related = {k: frozenset(v) for k, v in state["related"].items()}
 
 
 def _legal_form_tokens(keys: tuple[str, ...], entity_type: str) -> tuple[str, ...]:
@@ -207,8 +211,14 @@ def _is_han(key: str) -> bool:
     return len(key) == 1 and "\u3400" <= key <= "\u9fff"
 
 
-def build_gazetteer(names: Iterable[KnownName]) -> Gazetteer:
+def build_gazetteer(names: Iterable[KnownName], ties: Iterable[tuple[int, int]] = ()) -> Gazetteer:
+    """The gazetteer of ``names``; ``ties`` are (owner, owned) pairs of entity ids."""
     gaz = Gazetteer()
+    related: dict[int, set[int]] = defaultdict(set)
+    for a, b in ties:
+        related[a].add(b)
+        related[b].add(a)
+    gaz.related = {k: frozenset(v) for k, v in related.items()}
     seen: set[tuple[int, tuple[str, ...], str]] = set()
 
     def add(idx: int, keys: tuple[str, ...], method: str) -> None:
@@ -600,6 +610,37 @@ def _short_references(
     return found
 
 
+def _co_mentions(gaz: Gazetteer, linked: list[_Linked], certain: set[int]) -> list[_Linked]:
+    """Namesakes left in doubt, settled by the other parties the article names.
+
+    Of the entities tied on the same words, the one the article also names in
+    full ("Novatek" after "Novatek Microelectronics"), or the one tied by
+    ownership or control to a party the article names, is linked and the
+    others dropped. When none or several qualify, all still wait for review.
+    """
+    groups: dict[tuple[int, int], list[_Linked]] = defaultdict(list)
+    for lk in linked:
+        if not lk.alone and lk.status == "review":
+            groups[(lk.start, lk.end)].append(lk)
+    if not groups:
+        return linked
+    dropped: set[int] = set()
+    for members in groups.values():
+        others = certain - {lk.entity_id for lk in members}
+        chosen = [
+            lk
+            for lk in members
+            if lk.entity_id in certain or gaz.related.get(lk.entity_id, frozenset()) & others
+        ]
+        if len(chosen) != 1:
+            continue
+        winner = chosen[0]
+        winner.status, winner.method = "linked", f"{winner.method}+co-mention"
+        winner.score = max(winner.score, LINK_THRESHOLD)
+        dropped.update(id(lk) for lk in members if lk is not winner)
+    return [lk for lk in linked if id(lk) not in dropped]
+
+
 def _candidates(
     text: str, tokens: Sequence[Token], covered: list[bool], lex: Lexicon
 ) -> list[tuple[int, int]]:
@@ -692,6 +733,7 @@ def find_mentions(text: str, gaz: Gazetteer, language: str | None = None) -> lis
     for lk in linked:
         if lk.status == "review" and lk.alone and lk.entity_id in certain:
             lk.status, lk.score, lk.method = "linked", max(lk.score, LINK_THRESHOLD), f"{lk.method}+article"
+    linked = _co_mentions(gaz, linked, certain)
     linked.sort(key=lambda lk: (lk.start, lk.entity_id))
 
     spans = sentences(text) or [(0, len(text))]

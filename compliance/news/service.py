@@ -21,7 +21,7 @@ from typing import Any
 from sqlalchemy.exc import IntegrityError
 
 from compliance import settings
-from compliance.db import entities_repo, news_repo
+from compliance.db import entities_repo, news_repo, ownership_repo
 from compliance.db.enforcement_repo import entity_ids_named
 from compliance.db.session import session_scope
 from compliance.errors import ComplianceError, NotFoundError, UsageError
@@ -33,7 +33,7 @@ from compliance.news.tokens import tokenize
 from compliance.normalize.text import basic_key
 
 # Bump when the gazetteer's layout or the way names are tokenised changes.
-GAZETTEER_VERSION = "3"
+GAZETTEER_VERSION = "4"
 
 
 @dataclass
@@ -90,8 +90,9 @@ def gazetteer() -> Gazetteer:
             except (OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError, KeyError):
                 pass
         rows = news_repo.known_names(session)
+        ties = [(t.owner, t.owned) for t in ownership_repo.ties(session)]
     with _no_gc():
-        gaz = _build(rows)
+        gaz = _build(rows, ties)
     _MEMO.clear()
     _MEMO[key] = gaz
     try:
@@ -107,8 +108,8 @@ def gazetteer() -> Gazetteer:
     return gaz
 
 
-def _build(rows: list[news_repo.NameRow]) -> Gazetteer:
-    return build_gazetteer(
+def _build(rows: list[news_repo.NameRow], ties: list[tuple[int, int]]) -> Gazetteer:
+    names = (
         KnownName(
             entity_id=r.entity_id,
             name=r.name,
@@ -121,6 +122,7 @@ def _build(rows: list[news_repo.NameRow]) -> Gazetteer:
         )
         for r in rows
     )
+    return build_gazetteer(names, ties)
 
 
 # ------------------------------------------------------------------ ingest

@@ -110,3 +110,16 @@ def test_sentences_keep_abbreviations_together() -> None:
         "中兴通讯表示反对。",
         "它将上诉。",
     ]
+
+
+def test_co_mentioned_parties_settle_namesakes() -> None:
+    # The article names the chip maker in full: the bare "Novatek" is that one.
+    full = links("Novatek Microelectronics reported results. Novatek shares rose on Thursday.")
+    assert [(s, e) for s, e, _ in full] == [("Novatek Microelectronics", 5), ("Novatek", 5)]
+    # An ownership tie to a party the article names settles it too.
+    tied = build_gazetteer(NAMES, ties=[(1, 4)])
+    found = find_mentions("ZTE Corporation said Novatek would supply it.", tied)
+    assert [(m.surface, m.entity_id, m.status) for m in found] == [
+        ("ZTE Corporation", 1, "linked"),
+        ("Novatek", 4, "linked"),
+    ]
