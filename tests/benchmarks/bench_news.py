@@ -150,10 +150,12 @@ def accuracy() -> None:
         settings.DATA_DIR = Path(tmp)
         build_database(url)
         scores = evaluate()
+        heldout = total(evaluate("heldout"))
     print("\nAccuracy on the annotated corpus (links: status linked)\n")
     print("| language | articles | annotated links | links made | right | precision | recall |")
     print("| --- | ---: | ---: | ---: | ---: | ---: | ---: |")
-    for lang, s in [*scores.items(), ("all", total(scores))]:
+    rows = [*scores.items(), ("all", total(scores)), ("held-out articles only", heldout)]
+    for lang, s in rows:
         print(
             f"| {lang} | {s.articles} | {s.gold_links} | {s.predicted} | {s.correct} "
             f"| {s.precision:.3f} | {s.recall:.3f} |"
@@ -211,7 +213,7 @@ def speed(names: int, articles: int) -> None:
             f"| ingest {len(paths) - half} more, same process | {warm2:.1f} s = {rate2:,.0f} articles/min |"
         )
         print(f"| baseline: naive `name in text` over every name | {naive:,.0f} articles/min |")
-        print(f"| speed-up over the baseline | {min(rate, rate2) / naive:.0f}x |")
+        print(f"| speed-up over the baseline | {min(rate, rate2) / naive:.1f}x |")
         print(
             f"| mentions stored | {first.mentions + second.mentions:,} "
             f"({first.linked + second.linked:,} linked) |"
