@@ -99,12 +99,11 @@ POSITIVE_SHARE = 0.4
 STRONG_CUTOFF = 0.90
 # Candidates: names whose estimate clears the floor are scored in full, best
 # estimate first, until the rest cannot make the threshold or the hits asked
-# for; at least MIN_SCORED and at most MAX_SCORED names (PER_DESIGNATION each),
-# taken from the MAX_CONSIDERED best estimates.
+# for; at least MIN_SCORED and at most MAX_SCORED names, taken from the
+# MAX_CONSIDERED best estimates.
 MAX_CONSIDERED = 3000
 MIN_SCORED = 10
-MAX_SCORED = 250
-PER_DESIGNATION = 3
+MAX_SCORED = 600
 # A name whose upper estimate of the name score is more than a margin below
 # the threshold is not scored in full. The margin is what the estimate leaves
 # out: the phonetic feature's credit for inexact tokens (its weight x (1 -
@@ -149,44 +148,50 @@ class _Reach:
     hits: list[tuple[int, float]]
     qweight: float  # the query token weighs no more than the listed token it matches best
     min_df: int
-    _post: dict[float | None, tuple[Any, Any] | None] = field(default_factory=dict)
+    _post: dict[float | None, _Post | None] = field(default_factory=dict)
 
-    def postings(self, idx: Index, max_df: float | None) -> tuple[Any, Any] | None:
-        """(name ids, weight) of the names holding the tokens reached (only those up to ``max_df``)."""
+    def postings(self, idx: Index, max_df: float | None) -> _Post | None:
+        """(name ids, similarity x weight, weight) of the names holding the tokens reached
+        (only those up to ``max_df`` names); the best token per name."""
         if max_df in self._post:
             return self._post[max_df]
         hits = self.hits
         if max_df is not None:
             df = idx.vocab_df_list
             hits = [(v, w) for v, w in hits if df[v] <= max_df]
-        out: tuple[Any, Any] | None = None
+        out: _Post | None = None
         if hits:
             arrs = [idx.postings(v) for v, _ in hits]
+            sizes = [len(a) for a in arrs]
             gids = np.concatenate(arrs) if len(arrs) > 1 else arrs[0]
-            gws = np.repeat(np.asarray([w for _, w in hits], dtype=np.float32), [len(a) for a in arrs])
+            gws = np.repeat(np.asarray([w for _, w in hits], dtype=np.float32), sizes)
+            plain = np.repeat(np.asarray([idx.vocab_shared[v] for v, _ in hits], dtype=np.float32), sizes)
             if len(arrs) > 1:
                 gids, first = np.unique(gids, return_index=True)
-                gws = gws[first]
-            out = (gids, gws)
+                gws, plain = gws[first], plain[first]
+            out = (gids, gws, plain)
         if out is None or len(out[0]) <= POSTINGS_MEMO_MAX:
             self._post[max_df] = out
         return out
 
 
-def _common_share(r: _Reach, idx: Index, skip_df: float, names: Any) -> Any:
-    """Per name in ``names`` (sorted), what the common tokens ``r`` reaches add over its rare ones."""
-    common = r.postings(idx, None)
-    rare = r.postings(idx, skip_df)
-    out = np.zeros(len(names), dtype=np.float64)
-    if common is None:
-        return out
-    for part, sign in ((common, 1.0), (rare, -1.0)):
+_Post = tuple[Any, Any, Any]
+
+
+def _common_share(r: _Reach, idx: Index, skip_df: float, names: Any) -> tuple[Any, Any, Any]:
+    """Per name in ``names`` (sorted), what the common tokens ``r`` reaches add over its rare
+    ones: (similarity x weight, weight, newly matched)."""
+    parts = []
+    for part in (r.postings(idx, None), r.postings(idx, skip_df)):
         if part is None:
+            parts.append((np.zeros(len(names)), np.zeros(len(names)), np.zeros(len(names), dtype=bool)))
             continue
-        gids, gws = part
+        gids, gws, plain = part
         pos = np.minimum(np.searchsorted(gids, names), len(gids) - 1)
-        out += sign * np.where(gids[pos] == names, gws[pos], 0.0)
-    return np.maximum(out, 0.0)
+        found = gids[pos] == names
+        parts.append((np.where(found, gws[pos], 0.0), np.where(found, plain[pos], 0.0), found))
+    (s_all, p_all, f_all), (s_rare, p_rare, f_rare) = parts
+    return np.maximum(s_all - s_rare, 0.0), np.maximum(p_all - p_rare, 0.0), f_all & ~f_rare
 
 
 @dataclass(slots=True)
@@ -369,54 +374,101 @@ class Matcher:
         qweights = [min(w, r.qweight) for w, r in zip(prep.side.weights, reaches[: len(toks)], strict=True)]
         prep.side = F.Side(prep.side.tokens, prep.side.keys, tuple(qweights))
         rare = any(r.hits and r.min_df <= skip_df for r in reaches)
+        # what each query token (or joined pair) weighs on the query side
+        group_qw = qweights + [a + b for a, b in itertools.pairwise(qweights)]
         id_parts: list[Any] = []
         w_parts: list[Any] = []
-        for r in reaches:
+        p_parts: list[Any] = []
+        q_parts: list[Any] = []
+        n_parts: list[Any] = []
+        for (tok, _c), r, qw in zip(groups, reaches, group_qw, strict=True):
             if not r.hits:
                 continue
             post = r.postings(idx, skip_df if rare else None)
             if post is None:
                 continue
             id_parts.append(post[0])
+            size = len(post[0])
+            if len(tok) == 1:
+                # a one-letter query token counts below with the initials (not twice)
+                zero = np.zeros(size, dtype=np.float32)
+                w_parts.append(zero)
+                p_parts.append(zero)
+                q_parts.append(zero)
+                n_parts.append(zero)
+                continue
             w_parts.append(post[1])
+            p_parts.append(post[2])
+            q_parts.append(np.full(size, qw, dtype=np.float32))
+            n_parts.append(np.ones(size, dtype=np.float32))
         extra: list[int] = []
         if prep.ident:
             extra = list(idx.identifiers.get(prep.ident, []))
         if not id_parts:
             return extra
         ids = np.concatenate(id_parts)
-        ws = np.concatenate(w_parts)
         uniq, inv = np.unique(ids, return_inverse=True)
-        sums: Any = np.bincount(inv, weights=ws)
+        # Per name: similarity x weight of what it shares with the query (an upper
+        # bound of what the alignment gains), the weight shared on its side and on
+        # the query's side, and how many query tokens it can pair with (all
+        # counted generously, so that the estimate stays an upper bound).
+        sums: Any = np.bincount(inv, weights=np.concatenate(w_parts))
+        shared_c: Any = np.bincount(inv, weights=np.concatenate(p_parts))
+        shared_q: Any = np.bincount(inv, weights=np.concatenate(q_parts))
+        matched: Any = np.bincount(inv, weights=np.concatenate(n_parts))
         if rare:
             # The names were reached through rare tokens only; the common ones
             # they also hold still count towards their estimate.
-            for r in reaches:
-                if r.hits and max(idx.vocab_df_list[v] for v, _ in r.hits) > skip_df:
-                    sums = sums + _common_share(r, idx, skip_df, uniq)
-        # Initials are not looked up; a query initial may match (at most
-        # INITIAL_SIM) in a name that has a token beginning with that letter.
+            for (tok, _c), r, qw in zip(groups, reaches, group_qw, strict=True):
+                if len(tok) > 1 and r.hits and max(idx.vocab_df_list[v] for v, _ in r.hits) > skip_df:
+                    d_sim, d_plain, new = _common_share(r, idx, skip_df, uniq)
+                    sums = sums + d_sim
+                    shared_c = shared_c + d_plain
+                    shared_q = shared_q + qw * new
+                    matched = matched + new
+        # A one-letter token of the name ("A JABIR") may stand for a query word.
+        letters = idx.entry_letters[uniq]
+        for t, qw in zip(toks, qweights, strict=True):
+            lw = idx.letter_weight.get(t[0], 0.0) if len(t) > 1 else 0.0
+            if lw:
+                has = (letters & initial_bit(t)) != 0
+                sums = sums + F.INITIAL_SIM * lw * has
+                shared_c = shared_c + lw * has
+                shared_q = shared_q + qw * has
+                matched = matched + has
         wq = float(sum(w for t, w in zip(toks, qweights, strict=True) if len(t) > 1))
         wc = idx.entry_weight[uniq]
+        # Initials are not looked up; a query initial may match (at most
+        # INITIAL_SIM) in a name that has a token beginning with that letter.
         initials = [initial_bit(t) for t in toks if len(t) == 1]
         if initials:
             have = idx.entry_initials[uniq]
             for bit in initials:
-                sums = sums + F.INITIAL_SIM * ((have & bit) != 0)
-        # Upper estimate of the name score: the matched weight against the
-        # unmatched weight at the most lenient factor (a dropped middle name).
-        # Leftovers on both sides (beyond a particle's weight) count at the full factor.
-        rest_q = np.maximum(wq - sums, 0.0)
-        rest_c = np.maximum(wc - sums, 0.0)
+                has = (have & bit) != 0
+                sums = sums + F.INITIAL_SIM * has
+                shared_c = shared_c + has
+                matched = matched + has
+        # Upper estimate of the name score: what is shared against what is left
+        # over; leftovers count at the most lenient factor (a dropped middle
+        # name) when two or more tokens can pair, beyond a particle's weight on
+        # both sides at the full factor.
+        rest_q = np.maximum(wq - shared_q, 0.0)
+        rest_c = np.maximum(wc - shared_c, 0.0)
         two_sided = np.maximum(np.minimum(rest_q, rest_c) - TWO_SIDED_SLACK, 0.0)
-        penalty = (
+        penalty = np.where(
+            matched >= 2,
             F.DROPPED_TOKEN_FACTOR * (rest_q + rest_c)
-            + (F.UNMATCHED_FACTOR - F.DROPPED_TOKEN_FACTOR) * two_sided
+            + (F.UNMATCHED_FACTOR - F.DROPPED_TOKEN_FACTOR) * two_sided,
+            # one word in common: nothing left over is a dropped middle name
+            F.UNMATCHED_FACTOR * (rest_q + rest_c),
         )
         est = sums / np.maximum(sums + penalty, 1e-9)
+        # what the informativeness qualifier takes at least (only common words shared)
+        info = np.minimum(shared_c, wc)
+        est = est - _W["informativeness"] * np.maximum(1.0 - info / F.INFO_FULL, 0.0)
         if prep.allowed is not None:
             keep = np.isin(idx.entry_source[uniq], list(prep.allowed))
-            uniq, est, sums, wc = uniq[keep], est[keep], sums[keep], wc[keep]
+            uniq, est = uniq[keep], est[keep]
         ok = est >= floor
         est, uniq = est[ok], uniq[ok]
         if len(uniq) > MAX_CONSIDERED:
@@ -425,13 +477,7 @@ class Matcher:
         order = np.argsort(-est, kind="stable")
         chosen: list[int] = []
         bounds: list[float] = []
-        per_des: dict[int, int] = {}
-        des = idx.entry_designation[uniq[order]].tolist()
-        for k, d, e in zip(uniq[order].tolist(), des, est[order].tolist(), strict=True):
-            c = per_des.get(d, 0)
-            if c >= PER_DESIGNATION:
-                continue
-            per_des[d] = c + 1
+        for k, e in zip(uniq[order].tolist(), est[order].tolist(), strict=True):
             chosen.append(k)
             bounds.append(e + prep.margin - ESTIMATE_SLACK)
             if len(chosen) >= MAX_SCORED:
@@ -520,11 +566,13 @@ class Matcher:
                     break
             if allowed is not None and int(idx.entry_source[k]) not in allowed:
                 continue
+            d = int(idx.entry_designation[k])
+            prev = best.get(d)
+            if prev is not None and bounds is not None and bounds[i] <= prev.score:
+                continue  # another name of this party already scores more than this one can
             s = self._score(prep, k, thr)
             if s.score < thr:
                 continue
-            d = int(idx.entry_designation[k])
-            prev = best.get(d)
             if prev is None or s.score > prev.score or (s.score == prev.score and s.k < prev.k):
                 best[d] = s
         return sorted(best.values(), key=lambda s: (-s.score, s.k))[: max(limit, 0)]

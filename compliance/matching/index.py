@@ -146,6 +146,7 @@ class Index:
     vocab: list[str] = field(default_factory=list)
     vocab_keys: list[str] = field(default_factory=list)  # phonetic key per token
     vocab_weight: list[float] = field(default_factory=list)
+    vocab_shared: list[float] = field(default_factory=list)  # see Index.build
     vocab_df: Any = None  # int32 array
     vocab_df_list: list[int] = field(default_factory=list)
     # hashed key -> vocabulary ids (sorted by key)
@@ -161,6 +162,8 @@ class Index:
     entry_tok_ids: Any = None  # int32
     entry_weight: Any = None  # float32
     entry_initials: Any = None  # int32 bit set of the names' token initials (see initial_bit)
+    entry_letters: Any = None  # int32 bit set of the names' one-letter tokens ("A JABIR")
+    letter_weight: dict[str, float] = field(default_factory=dict)  # one-letter tokens' weights
     entry_legal: Any = None  # int16 code into legal_table
     legal_table: list[frozenset[str]] = field(default_factory=list)
     entry_type: Any = None  # int8 code into types
@@ -193,6 +196,7 @@ class Index:
         idx = cls()
         vocab_id: dict[str, int] = {}
         compound_ids: set[int] = set()
+        compound_parts: dict[int, set[tuple[int, int]]] = {}
         forms: dict[tuple[str, str], NameForm] = {}
         source_code: dict[str, int] = {}
         post_v = array("i")
@@ -234,6 +238,7 @@ class Index:
                 if min(len(a), len(b)) <= COMPOUND_MAX_PART:
                     c = vid(a + b)
                     compound_ids.add(c)
+                    compound_parts.setdefault(c, set()).add((vocab_id[a], vocab_id[b]))
                     seen.add(c)
             post_v.extend(seen)
             post_e.extend([k] * len(seen))
@@ -267,6 +272,11 @@ class Index:
         idx.post_start = np.zeros(len(idx.vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=idx.post_start[1:])
         idx.vocab_weight = [F.token_weight(d, n, t) for d, t in zip(df.tolist(), idx.vocab, strict=True)]
+        # the weight a name shares when a token matches: a joined pair weighs both its words
+        idx.vocab_shared = list(idx.vocab_weight)
+        for c, parts in compound_parts.items():
+            both = max(idx.vocab_weight[a] + idx.vocab_weight[b] for a, b in parts)
+            idx.vocab_shared[c] = max(idx.vocab_shared[c], both)
         idx.vocab_keys = [F.phonetic_key(t) for t in idx.vocab]
         wv = np.asarray(idx.vocab_weight, dtype=np.float32)
         owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
@@ -274,6 +284,10 @@ class Index:
         bits = np.asarray([initial_bit(t) for t in idx.vocab], dtype=np.int32)
         idx.entry_initials = np.zeros(n, dtype=np.int32)
         np.bitwise_or.at(idx.entry_initials, owner, bits[idx.entry_tok_ids])
+        single = np.asarray([len(t) == 1 for t in idx.vocab], dtype=bool)
+        idx.entry_letters = np.zeros(n, dtype=np.int32)
+        np.bitwise_or.at(idx.entry_letters, owner, np.where(single, bits, 0)[idx.entry_tok_ids])
+        idx.letter_weight = {t: w for t, w in zip(idx.vocab, idx.vocab_weight, strict=True) if len(t) == 1}
         idx.entry_designation = np.asarray(designations, dtype=np.int64)
         idx.entry_source = np.asarray(source_codes, dtype=np.int16)
         kh: list[int] = []
