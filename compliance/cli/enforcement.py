@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from datetime import datetime
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -17,21 +16,12 @@ from compliance.db.enforcement_repo import ActionRow
 from compliance.enforcement import service
 from compliance.enforcement.records import ACTION_TYPES
 from compliance.errors import UsageError
+from compliance.normalize.text import money
 
 app = typer.Typer(
     help="Enforcement actions (fines, settlements, pleas, denial orders), linked to entities.",
     no_args_is_help=True,
 )
-
-
-def money(amount: Decimal | None, currency: str | None) -> str:
-    """ "USD 100,871,266" (cents shown only when there are any); "" when no amount."""
-    if amount is None:
-        return ""
-    text = f"{amount:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return f"{currency or ''} {text}".strip()
 
 
 def _link_text(row: ActionRow) -> str:

@@ -23,7 +23,7 @@ from compliance.db import deals_repo, entities_repo, lists_repo
 from compliance.db.session import describe_url, session_scope
 from compliance.entities.service import find_entity
 from compliance.errors import NotFoundError, UsageError
-from compliance.exposure.ownership import _load_graph
+from compliance.exposure.ownership import load_graph
 from compliance.exposure.rating import (
     PROHIBITED,
     RATINGS,
@@ -36,8 +36,9 @@ from compliance.graph import Link, RuleResult, blocked_closure, fifty_percent_ru
 from compliance.lists.refresh import StatusRow
 from compliance.lists.refresh import status as list_status
 from compliance.lists.sources import all_sources
-from compliance.screening.service import _save as save_screening
+from compliance.normalize.text import money
 from compliance.screening.service import hit_record, load_matcher, make_query
+from compliance.screening.service import save_run as save_screening
 
 DEAL_TYPES = ("acquisition", "merger", "joint-venture", "investment", "supply")
 MAIN_ROLES = ("acquirer", "target", "seller")
@@ -56,16 +57,6 @@ _EXPORT_WORDS = re.compile(r"\b(ear|bis|export\w*|entity list|denial|denied|us-o
 
 
 # ---------------------------------------------------------------- records
-
-
-def money(amount: Decimal | None, currency: str | None) -> str:
-    """ "USD 430,488,798" (cents shown only when there are some)."""
-    if amount is None:
-        return ""
-    text = f"{amount:,.2f}"
-    if text.endswith(".00"):
-        text = text[:-3]
-    return f"{currency or ''} {text}".strip()
 
 
 def web_link(url: str | None) -> str | None:
@@ -477,7 +468,7 @@ def assess(
     today = as_of or datetime.now(UTC).date()
     rules = load_rules()
     table = load_jurisdictions()
-    graph, blocking = _load_graph()
+    graph, blocking = load_graph()
     listed = set(blocking)
     closure = blocked_closure(graph, listed, today)
 

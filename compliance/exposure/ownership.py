@@ -77,7 +77,7 @@ def _blocking_rules() -> tuple[list[str], dict[str, tuple[str, ...]]]:
     )
 
 
-def _load_graph() -> tuple[OwnershipGraph, dict[int, list[ownership_repo.BlockingRow]]]:
+def load_graph() -> tuple[OwnershipGraph, dict[int, list[ownership_repo.BlockingRow]]]:
     whole, sublists = _blocking_rules()
     with session_scope() as session:
         rows = ownership_repo.ties(session)
@@ -147,7 +147,7 @@ def ownership_tree(text: str, direction: str = "up", depth: int = 5) -> tuple[Tr
     if not 1 <= depth <= 50:
         raise UsageError("--depth must be between 1 and 50.")
     entity = _resolve(text)
-    graph, _ = _load_graph()
+    graph, _ = load_graph()
     root = tree(graph, entity, "up" if direction == "up" else "down", depth)
     with session_scope() as session:
         names = ownership_repo.names(session, [node.entity for node in root.walk()])
@@ -156,7 +156,7 @@ def ownership_tree(text: str, direction: str = "up", depth: int = 5) -> tuple[Tr
 
 def exposure(text: str, as_of: date | None = None) -> ExposureView:
     entity = _resolve(text)
-    graph, blocking = _load_graph()
+    graph, blocking = load_graph()
     listed = set(blocking)
     result: RuleResult = fifty_percent_rule(graph, entity, listed, as_of)
     ties = control_ties(graph, entity, listed, as_of)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from decimal import Decimal
 
 # Zero-width and bidirectional control characters: invisible, and a known way
 # to make a listed name look different to a naive comparison.
@@ -54,3 +55,13 @@ def identifier_key(value: str) -> str:
     """An identifier reduced to upper-case letters and digits: "AB 12-34" -> "AB1234"."""
     value = unicodedata.normalize("NFKC", strip_invisible(value))
     return "".join(ch for ch in fold_diacritics(value).upper() if ch.isalnum())
+
+
+def money(amount: Decimal | None, currency: str | None) -> str:
+    """ "USD 430,488,798" (cents shown only when there are some); "" when no amount."""
+    if amount is None:
+        return ""
+    text = f"{amount:,.2f}"
+    if text.endswith(".00"):
+        text = text[:-3]
+    return f"{currency or ''} {text}".strip()

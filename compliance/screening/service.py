@@ -202,7 +202,7 @@ def screen(
     hits = matcher.screen(query, threshold=used, limit=limit)
     run_id = None
     if save:
-        run_id = _save(
+        run_id = save_run(
             "single",
             {"query": _query_record(query), "limit": limit},
             used,
@@ -213,7 +213,7 @@ def screen(
     return ScreenResult(query, hits, used, matcher.ALGORITHM, versions, run_id)
 
 
-def _save(
+def save_run(
     kind: str,
     query: dict[str, Any],
     threshold: float,
@@ -452,7 +452,7 @@ def screen_batch(
                 )
     os.replace(temporary, output_path)
     if save:
-        summary.run_id = _save(
+        summary.run_id = save_run(
             "batch",
             {"input": str(input_path), "rows": summary.rows, "limit": limit},
             used,
