@@ -72,7 +72,7 @@ from typing import Any
 import numpy as np
 
 from compliance.matching import features as F
-from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index, initial_bit
+from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index, initial_bit, query_keys
 from compliance.matching.types import FeatureScore, Hit, IndexEntry, Query
 from compliance.normalize.names import NameForm, normalize_name
 from compliance.normalize.text import identifier_key
@@ -215,6 +215,8 @@ class Matcher:
         self._vocab_id: dict[str, int] | None = None
         self._reach_memo: dict[tuple[str, bool, bool], _Reach] = {}
         self._side_memo: dict[tuple[int, ...], F.Side] = {}
+        self._keys: set[int] | None = None
+        self._reachable: dict[tuple[str, bool], bool] = {}
 
     # ------------------------------------------------------------ lifecycle
 
@@ -302,6 +304,32 @@ class Matcher:
                     ]
                 )
         return out
+
+    def can_reach(self, query: Query) -> bool:
+        """Whether ``query`` shares any lookup key with the index (cheap; no key: no hit possible).
+
+        Candidates are found only through the hashed keys of the query's tokens and
+        joined pairs (``index.query_keys``, taken here as for unknown tokens, the
+        larger set) or its identifier, so a query none of whose keys the index
+        holds cannot have a hit. Monitoring uses it to skip counterparties that
+        cannot match a list's few new entries.
+        """
+        if not len(self._idx):
+            return False
+        if query.identifier and identifier_key(query.identifier) in self._idx.identifiers:
+            return True
+        if self._keys is None:
+            self._keys = set(self._idx.key_hash.tolist())
+        qtype = query.entity_type if query.entity_type not in (None, "any", "") else None
+        tokens = normalize_name(query.name or "", qtype).tokens[:MAX_QUERY_TOKENS]
+        groups = [(t, False) for t in tokens] + [(a + b, True) for a, b in itertools.pairwise(tokens)]
+        for group in groups:
+            found = self._reachable.get(group)
+            if found is None:
+                found = self._reachable[group] = not self._keys.isdisjoint(query_keys(*group))
+            if found:
+                return True
+        return False
 
     # ------------------------------------------------------------ internals
 

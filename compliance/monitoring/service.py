@@ -29,7 +29,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import itertools
 import json
 import os
 from collections.abc import Callable, Sequence
@@ -51,9 +50,7 @@ from compliance.graph.model import Edge, OwnershipGraph
 from compliance.graph.ownership import upstream
 from compliance.lists.lock import refresh_lock
 from compliance.matching.engine import Matcher
-from compliance.matching.index import MAX_QUERY_TOKENS, query_keys
 from compliance.matching.types import Hit, IndexEntry, Query
-from compliance.normalize.names import normalize_name
 from compliance.normalize.text import basic_key
 from compliance.screening.service import hit_record, load_matcher, make_query
 
@@ -112,7 +109,7 @@ class MonitorResult:
     ran: bool
     watched: int = 0
     screened: int = 0
-    reachable: int = 0  # of screened: sharing some key with the new entries (see Reach)
+    reachable: int = 0  # of screened: sharing some key with the new entries (see Matcher.can_reach)
     entries: int = 0
     snapshots: list[str] = field(default_factory=list)
     alerts: AlertCounts = field(default_factory=AlertCounts)
@@ -166,40 +163,6 @@ def _screen(
         if progress:
             progress(len(out), len(queries))
     return out
-
-
-class Reach:
-    """Whether a query can reach any name of an index at all, without asking the engine.
-
-    The engine finds candidates only through the hashed keys of the query's
-    normalised tokens and of adjacent pairs (``matching.index.query_keys``), plus
-    identifiers, which watched counterparties do not have. A query none of whose
-    keys is in the index can have no hit, so it is not screened. The keys are taken
-    as for a token the index does not know (the larger set), so nothing the
-    engine would reach is skipped. Against the few hundred names of a list
-    version's diff, most counterparties are skipped for the price of normalising
-    their name (tokens are remembered, names repeat them).
-    """
-
-    def __init__(self, matcher: Matcher) -> None:
-        self._keys = set(matcher.index.key_hash.tolist()) if len(matcher) else set()
-        self._memo: dict[tuple[str, bool], bool] = {}
-
-    def __call__(self, query: Query) -> bool:
-        if not self._keys:
-            return False
-        kind = query.entity_type if query.entity_type not in (None, "any", "") else None
-        tokens = normalize_name(query.name, kind).tokens[:MAX_QUERY_TOKENS]
-        groups = [(t, False) for t in tokens] + [(a + b, True) for a, b in itertools.pairwise(tokens)]
-        for group in groups:
-            found = self._memo.get(group)
-            if found is None:
-                found = self._memo[group] = any(
-                    k in self._keys for k in query_keys(group[0], group[1], False)
-                )
-            if found:
-                return True
-        return False
 
 
 @dataclass
@@ -776,8 +739,7 @@ def _run(trigger: str, actor: str, progress: ProgressFn | None) -> MonitorResult
                 )
             ]
         small = Matcher.build(entries)
-        reach = Reach(small)
-        reachable = [(cp, q) for cp in eligible if reach(q := query_for(cp))]
+        reachable = [(cp, q) for cp in eligible if small.can_reach(q := query_for(cp))]
         result.reachable = len(reachable)
         found = _screen(small, [q for _, q in reachable], THRESHOLD - PREFILTER_MARGIN, progress)
         full: Matcher | None = None
