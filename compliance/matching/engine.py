@@ -374,14 +374,22 @@ class Matcher:
             return r
         idx = self._idx
         _g, found = idx.lookup([(tok, compound)], {tok} if known else set())
-        vweight, df, vocab = idx.vocab_weight, idx.vocab_df_list, idx.vocab
+        vweight, gain, df, vocab = idx.vocab_weight, idx.vocab_gain, idx.vocab_df_list, idx.vocab
         hits: list[tuple[int, float]] = []
         best = 0.0
         qw = math.inf
+        joined = idx.vocab_joined
         for v in found:
-            sim = F.similarity(tok, vocab[v])[0]
+            if compound and joined[v]:
+                continue  # two words on both sides: their own words pair up
+            if compound or joined[v]:
+                # one word against two written together, scored as the alignment does
+                word, pair = (vocab[v], tok) if compound else (tok, vocab[v])
+                sim = F.compound_similarity(word, pair)
+            else:
+                sim = F.similarity(tok, vocab[v])[0]
             if sim >= F.TOKEN_MATCH_MIN:
-                hits.append((v, sim * vweight[v]))
+                hits.append((v, sim * gain[v]))
                 if sim > best:
                     best = sim
                     qw = min(qw, vweight[v])

@@ -543,6 +543,13 @@ def _significant(unmatched: list[int], tokens: tuple[str, ...], weights: tuple[f
     )
 
 
+def compound_similarity(token: str, joined: str) -> float:
+    """How ``align`` scores a token against two words written together (0 when it would not try)."""
+    if len(token) < 4 or abs(len(joined) - len(token)) > 2:
+        return 0.0
+    return typo_similarity(OSA.distance(token, joined), max(len(token), len(joined)))
+
+
 def _compounds(
     qt: tuple[str, ...], ct: tuple[str, ...]
 ) -> list[tuple[float, tuple[int, ...], tuple[int, ...], str, int]]:

@@ -130,8 +130,9 @@ def query_keys(token: str, compound: bool = False, known: bool = False) -> tuple
         keys.append(_hash(K_PHONETIC, pk))
     if not compound:
         keys.append(_hash(K_RESPELL, F.respell_key(token)))
-        if len(token) >= 3 and F.consonants(token) == token:
-            keys.append(_hash(K_CONSONANTS, token))  # vowels dropped
+        if len(token) >= 3:
+            # vowels dropped on either side ("mhy" listed for "muhyi", or the reverse)
+            keys.append(_hash(K_CONSONANTS, F.consonants(token)))
         if len(token) > 4 and token[:2] in F.JOINED_ARTICLES:
             rest = token[2:]
             keys.extend(_hash(K_DELETE, d) for d in deletions(rest, deep=False))
@@ -146,6 +147,8 @@ class Index:
     vocab: list[str] = field(default_factory=list)
     vocab_keys: list[str] = field(default_factory=list)  # phonetic key per token
     vocab_weight: list[float] = field(default_factory=list)
+    vocab_gain: list[float] = field(default_factory=list)  # see Index.build
+    vocab_joined: list[bool] = field(default_factory=list)  # only ever two words written together
     vocab_shared: list[float] = field(default_factory=list)  # see Index.build
     vocab_df: Any = None  # int32 array
     vocab_df_list: list[int] = field(default_factory=list)
@@ -272,11 +275,20 @@ class Index:
         idx.post_start = np.zeros(len(idx.vocab) + 1, dtype=np.int64)
         np.cumsum(df, out=idx.post_start[1:])
         idx.vocab_weight = [F.token_weight(d, n, t) for d, t in zip(df.tolist(), idx.vocab, strict=True)]
-        # the weight a name shares when a token matches: a joined pair weighs both its words
+        # What a name gains at most, and shares, when a token matches: a joined pair
+        # of its words gains what its heavier word weighs (that is how the alignment
+        # weighs it) and uses up both words.
+        idx.vocab_joined = [v in compound_ids for v in range(len(idx.vocab))]
+        idx.vocab_gain = list(idx.vocab_weight)
         idx.vocab_shared = list(idx.vocab_weight)
         for c, parts in compound_parts.items():
+            heavier = max(max(idx.vocab_weight[a], idx.vocab_weight[b]) for a, b in parts)
             both = max(idx.vocab_weight[a] + idx.vocab_weight[b] for a, b in parts)
-            idx.vocab_shared[c] = max(idx.vocab_shared[c], both)
+            if c in compound_ids:  # only ever a joined pair
+                idx.vocab_gain[c], idx.vocab_shared[c] = heavier, both
+            else:  # also a word of some names
+                idx.vocab_gain[c] = max(heavier, idx.vocab_weight[c])
+                idx.vocab_shared[c] = max(both, idx.vocab_weight[c])
         idx.vocab_keys = [F.phonetic_key(t) for t in idx.vocab]
         wv = np.asarray(idx.vocab_weight, dtype=np.float32)
         owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
