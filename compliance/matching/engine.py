@@ -117,7 +117,7 @@ TWO_SIDED_SLACK = 0.35
 
 FORMAT_VERSION = 2
 # Query tokens whose reach is remembered (per process); cleared when full.
-REACH_MEMO = 20_000
+REACH_MEMO = 100_000
 # ... and their names too, when they reach at most this many (memory stays bounded).
 POSTINGS_MEMO_MAX = 4_000
 # Listed names whose tokens are kept ready for alignment.
@@ -366,14 +366,25 @@ class Matcher:
         person = qtype == "person"
         return _Prepared(query, form, side, person, ident or None, allowed, known, raise_max, margin)
 
-    def _reach(self, tok: str, compound: bool, known: bool) -> _Reach:
-        """The vocabulary tokens a query token (or joined pair) matches, remembered (batches repeat words)."""
-        key = (tok, compound, known)
-        r = self._reach_memo.get(key)
-        if r is not None:
-            return r
+    def _reaches(self, groups: list[tuple[str, bool]], known: set[str]) -> list[_Reach]:
+        """What each query token (or joined pair) reaches; looked up together, remembered."""
+        memo = self._reach_memo
+        keys = [(tok, compound, tok in known) for tok, compound in groups]
+        missing = [i for i, key in enumerate(keys) if key not in memo]
+        if missing:
+            found_g, found_v = self._idx.lookup([groups[i] for i in missing], known)
+            found: list[list[int]] = [[] for _ in missing]
+            for g, v in zip(found_g, found_v, strict=True):
+                found[g].append(v)
+            if len(memo) + len(missing) > REACH_MEMO:
+                memo.clear()
+            for i, vs in zip(missing, found, strict=True):
+                memo[keys[i]] = self._reach(groups[i][0], groups[i][1], vs)
+        return [memo[key] for key in keys]
+
+    def _reach(self, tok: str, compound: bool, found: list[int]) -> _Reach:
+        """What a query token (or joined pair) reaches among the vocabulary tokens ``found``."""
         idx = self._idx
-        _g, found = idx.lookup([(tok, compound)], {tok} if known else set())
         vweight, gain, df, vocab = idx.vocab_weight, idx.vocab_gain, idx.vocab_df_list, idx.vocab
         hits: list[tuple[int, float]] = []
         best = 0.0
@@ -394,17 +405,13 @@ class Matcher:
                     best = sim
                     qw = min(qw, vweight[v])
         hits.sort(key=lambda h: -h[1])
-        r = _Reach(hits, qw, min((df[v] for v, _ in hits), default=0))
-        if len(self._reach_memo) >= REACH_MEMO:
-            self._reach_memo.clear()
-        self._reach_memo[key] = r
-        return r
+        return _Reach(hits, qw, min((df[v] for v, _ in hits), default=0))
 
     def _candidates(self, prep: _Prepared, floor: float = 0.0) -> list[int]:
         idx = self._idx
         toks = prep.side.tokens
         groups = [(t, False) for t in toks] + [(a + b, True) for a, b in itertools.pairwise(toks)]
-        reaches = [self._reach(t, compound, t in prep.known) for t, compound in groups]
+        reaches = self._reaches(groups, prep.known)
         n = len(idx)
         skip_df = max(SCAN_SKIP_SHARE * n, 50.0)
         qweights = [min(w, r.qweight) for w, r in zip(prep.side.weights, reaches[: len(toks)], strict=True)]

@@ -341,6 +341,7 @@ def respell_key(token: str) -> str:
     return "".join(out)
 
 
+@lru_cache(maxsize=1 << 17)
 def consonants(token: str) -> str:
     """The token without vowels, doubled letters collapsed ("colombia" -> "clmb")."""
     out: list[str] = []

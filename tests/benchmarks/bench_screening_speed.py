@@ -11,7 +11,10 @@ Measured, against the targets of issue 3:
    index and screens one name) <= 1.0 s wall, interpreter start-up included;
 3. batch throughput for 10,000 queries (half list names, a quarter of them with
    a typo, half names recombined from list words that are mostly not listed),
-   in one process and with ``screen_many(workers=2)``: >= 2,000 queries/s;
+   in one process and with ``screen_many(workers=2)``, each from a freshly
+   loaded index: >= 2,000 queries/s; and with two workers in a process that
+   has screened another 10,000 names first (what the engine remembers of
+   query words then helps);
    the baseline measured in the same run is rapidfuzz
    ``process.extractOne(name, all_names, scorer=fuzz.WRatio)`` over every name,
    on a few hundred queries, extrapolated per query (the ratio is the figure
@@ -220,14 +223,27 @@ def main() -> None:
         cold_s = cold_start(path, "Evgueni Prigojine")
 
         queries = make_queries(entries, args.queries)
+        # Each run starts from a freshly loaded index: the engine remembers what
+        # query words reach, and the same queries must not find it already done.
+        m = Matcher.load(path)
         m.screen(queries[0])
         t = time.perf_counter()
         one = m.screen_many(queries)
         single_qps = len(queries) / (time.perf_counter() - t)
+        m = Matcher.load(path)
+        m.screen(queries[0])
         t = time.perf_counter()
         many = m.screen_many(queries, workers=args.workers)
         multi_qps = len(queries) / (time.perf_counter() - t)
         assert [len(a) for a in one] == [len(b) for b in many]
+        # A long-running process (a monitoring run, a service) has screened
+        # other names before: warm it on a different batch, then time this one.
+        m = Matcher.load(path)
+        m.screen_many(make_queries(entries, args.queries, seed=8))
+        t = time.perf_counter()
+        warm = m.screen_many(queries, workers=args.workers)
+        warm_qps = len(queries) / (time.perf_counter() - t)
+        assert [len(a) for a in one] == [len(b) for b in warm]
         with_hits = sum(1 for r in one if r) / len(one)
 
         base_s = wratio_baseline(entries, queries[: args.baseline])
@@ -254,7 +270,14 @@ def main() -> None:
     print(f"| load (`Matcher.load`) | {load_s:.3f} s | well under 0.4 s |")
     print(f"| cold process: start Python, import, load, screen one name | {cold_s:.2f} s | <= 1.0 s |")
     print(f"| throughput, 1 process ({len(queries):,} queries) | {single_qps:,.0f} q/s | - |")
-    print(f"| throughput, `screen_many(workers={args.workers})` | {multi_qps:,.0f} q/s | >= 2,000 q/s |")
+    print(
+        f"| throughput, `screen_many(workers={args.workers})`, fresh index "
+        f"| {multi_qps:,.0f} q/s | >= 2,000 q/s |"
+    )
+    print(
+        f"| throughput, `screen_many(workers={args.workers})` after another batch of "
+        f"{len(queries):,} | {warm_qps:,.0f} q/s | - |"
+    )
     print(
         f"| baseline: `extractOne(WRatio)` over all names ({args.baseline} queries) "
         f"| {1 / base_s:,.1f} q/s (1 process) | - |"
