@@ -199,7 +199,8 @@ class Index:
         idx = cls()
         vocab_id: dict[str, int] = {}
         compound_ids: set[int] = set()
-        compound_parts: dict[int, set[tuple[int, int]]] = {}
+        # every joined pair seen: (first word, second word, joined) vocabulary ids
+        part_a, part_b, part_c = array("i"), array("i"), array("i")
         forms: dict[tuple[str, str], NameForm] = {}
         source_code: dict[str, int] = {}
         post_v = array("i")
@@ -241,7 +242,9 @@ class Index:
                 if min(len(a), len(b)) <= COMPOUND_MAX_PART:
                     c = vid(a + b)
                     compound_ids.add(c)
-                    compound_parts.setdefault(c, set()).add((vocab_id[a], vocab_id[b]))
+                    part_a.append(vocab_id[a])
+                    part_b.append(vocab_id[b])
+                    part_c.append(c)
                     seen.add(c)
             post_v.extend(seen)
             post_e.extend([k] * len(seen))
@@ -277,18 +280,19 @@ class Index:
         idx.vocab_weight = [F.token_weight(d, n, t) for d, t in zip(df.tolist(), idx.vocab, strict=True)]
         # What a name gains at most, and shares, when a token matches: a joined pair
         # of its words gains what its heavier word weighs (that is how the alignment
-        # weighs it) and uses up both words.
-        idx.vocab_joined = [v in compound_ids for v in range(len(idx.vocab))]
-        idx.vocab_gain = list(idx.vocab_weight)
-        idx.vocab_shared = list(idx.vocab_weight)
-        for c, parts in compound_parts.items():
-            heavier = max(max(idx.vocab_weight[a], idx.vocab_weight[b]) for a, b in parts)
-            both = max(idx.vocab_weight[a] + idx.vocab_weight[b] for a, b in parts)
-            if c in compound_ids:  # only ever a joined pair
-                idx.vocab_gain[c], idx.vocab_shared[c] = heavier, both
-            else:  # also a word of some names
-                idx.vocab_gain[c] = max(heavier, idx.vocab_weight[c])
-                idx.vocab_shared[c] = max(both, idx.vocab_weight[c])
+        # weighs it) and uses up both words; a word of some names keeps its own
+        # weight when that is more.
+        w = np.asarray(idx.vocab_weight, dtype=np.float64)
+        joined = np.zeros(len(idx.vocab), dtype=bool)
+        joined[list(compound_ids)] = True
+        idx.vocab_joined = joined.tolist()
+        gain = np.where(joined, 0.0, w)
+        shared = gain.copy()
+        pa, pb, pc = (np.frombuffer(x, dtype=np.int32) for x in (part_a, part_b, part_c))
+        np.maximum.at(gain, pc, np.maximum(w[pa], w[pb]))
+        np.maximum.at(shared, pc, w[pa] + w[pb])
+        idx.vocab_gain = gain.tolist()
+        idx.vocab_shared = shared.tolist()
         idx.vocab_keys = [F.phonetic_key(t) for t in idx.vocab]
         wv = np.asarray(idx.vocab_weight, dtype=np.float32)
         owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
