@@ -111,6 +111,8 @@ MAX_SCORED = 600
 # POSITIVE_SHARE x (0.04 + 0.06 + 0.10) = 0.08 with legal form, country and birth
 # date), and ESTIMATE_SLACK.
 ESTIMATE_SLACK = 0.02
+# Weight differences below this are rounding, not a word left over.
+SIG_EPS = 1e-4
 # Leftover weight on the lighter side up to this much may be particles or
 # generic words (the lenient one-sided factor still applies to it).
 TWO_SIDED_SLACK = 0.35
@@ -459,6 +461,8 @@ class Matcher:
         shared_c: Any = np.bincount(inv, weights=np.concatenate(p_parts))
         shared_q: Any = np.bincount(inv, weights=np.concatenate(q_parts))
         matched: Any = np.bincount(inv, weights=np.concatenate(n_parts))
+        # pairs that are not an initial for a word (initials alone say nothing)
+        words: Any = np.bincount(inv)
         if rare:
             # The names were reached through rare tokens only; the common ones
             # they also hold still count towards their estimate.
@@ -469,6 +473,7 @@ class Matcher:
                     shared_c = shared_c + d_plain
                     shared_q = shared_q + qw * new
                     matched = matched + new
+                    words = words + new
         # A one-letter token of the name ("A JABIR") may stand for a query word.
         letters = idx.entry_letters[uniq]
         for t, qw in zip(toks, qweights, strict=True):
@@ -498,14 +503,18 @@ class Matcher:
         rest_q = np.maximum(wq - shared_q, 0.0)
         rest_c = np.maximum(wc - shared_c, 0.0)
         two_sided = np.maximum(np.minimum(rest_q, rest_c) - TWO_SIDED_SLACK, 0.0)
+        # Words that carry a name certainly left over on both sides: nothing is
+        # a dropped middle name either.
+        sig_q = float(sum(w for t, w in zip(toks, qweights, strict=True) if F.significant_word(t)))
+        both_left = (sig_q - shared_q > SIG_EPS) & (idx.entry_sig_weight[uniq] - shared_c > SIG_EPS)
         penalty = np.where(
-            matched >= 2,
+            (matched >= 2) & ~both_left,
             F.DROPPED_TOKEN_FACTOR * (rest_q + rest_c)
             + (F.UNMATCHED_FACTOR - F.DROPPED_TOKEN_FACTOR) * two_sided,
-            # one word in common: nothing left over is a dropped middle name
+            # one word in common, or names left over on both sides
             F.UNMATCHED_FACTOR * (rest_q + rest_c),
         )
-        est = sums / np.maximum(sums + penalty, 1e-9)
+        est = np.where(words > 0, sums / np.maximum(sums + penalty, 1e-9), 0.0)
         # what the informativeness qualifier takes at least (only common words shared)
         info = np.minimum(shared_c, wc)
         est = est - _W["informativeness"] * np.maximum(1.0 - info / F.INFO_FULL, 0.0)

@@ -536,12 +536,14 @@ def align(query: Side, cand: Side, person: bool) -> Alignment:
     return Alignment(pairs, unmatched_q, unmatched_c, score, phon, matched_weight)
 
 
+def significant_word(token: str) -> bool:
+    """Whether a token carries a name (not a particle, an initial or a generic word)."""
+    return len(token) > 2 and token not in PARTICLES and token not in GENERIC_WORDS
+
+
 def _significant(unmatched: list[int], tokens: tuple[str, ...], weights: tuple[float, ...]) -> bool:
     """Whether a leftover token carries a name (not a particle, an initial or a generic word)."""
-    return any(
-        len(tokens[i]) > 2 and tokens[i] not in PARTICLES and tokens[i] not in GENERIC_WORDS
-        for i in unmatched
-    )
+    return any(significant_word(tokens[i]) for i in unmatched)
 
 
 def compound_similarity(token: str, joined: str) -> float:

@@ -164,6 +164,7 @@ class Index:
     entry_tok_start: Any = None  # int64, len+1
     entry_tok_ids: Any = None  # int32
     entry_weight: Any = None  # float32
+    entry_sig_weight: Any = None  # float32: of the words that are not particles, initials or generic
     entry_initials: Any = None  # int32 bit set of the names' token initials (see initial_bit)
     entry_letters: Any = None  # int32 bit set of the names' one-letter tokens ("A JABIR")
     letter_weight: dict[str, float] = field(default_factory=dict)  # one-letter tokens' weights
@@ -297,6 +298,11 @@ class Index:
         wv = np.asarray(idx.vocab_weight, dtype=np.float32)
         owner = np.repeat(np.arange(n), np.diff(idx.entry_tok_start))
         idx.entry_weight = np.bincount(owner, weights=wv[idx.entry_tok_ids], minlength=n).astype(np.float32)
+        # the weight of the words that carry a name (what the alignment calls significant)
+        sig = np.asarray([F.significant_word(t) for t in idx.vocab], dtype=bool)
+        idx.entry_sig_weight = np.bincount(
+            owner, weights=np.where(sig, wv, 0.0)[idx.entry_tok_ids], minlength=n
+        ).astype(np.float32)
         bits = np.asarray([initial_bit(t) for t in idx.vocab], dtype=np.int32)
         idx.entry_initials = np.zeros(n, dtype=np.int32)
         np.bitwise_or.at(idx.entry_initials, owner, bits[idx.entry_tok_ids])
