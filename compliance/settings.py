@@ -31,6 +31,8 @@ HTTP_RETRIES = int(os.environ.get("COMPLIANCE_HTTP_RETRIES", "3"))
 HTTP_BACKOFF = float(os.environ.get("COMPLIANCE_HTTP_BACKOFF", "1.0"))
 # Largest file a refresh will accept, in bytes (the full OFAC advanced XML is ~100 MB).
 HTTP_MAX_BYTES = int(os.environ.get("COMPLIANCE_HTTP_MAX_BYTES", str(1024 * 1024 * 1024)))
+# Largest news page or article file accepted, in bytes.
+NEWS_MAX_BYTES = int(os.environ.get("COMPLIANCE_NEWS_MAX_BYTES", str(10 * 1024 * 1024)))
 
 # Name of the person or process recorded in the audit trail for CLI actions.
 ACTOR = os.environ.get("COMPLIANCE_ACTOR") or os.environ.get("USER") or "unknown"

@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import calendar
 import codecs
-import os
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -28,7 +27,7 @@ from compliance import settings
 from compliance.errors import ComplianceError
 
 # Largest article page or feed accepted, in bytes (a news page is rarely over 2 MB).
-MAX_BYTES = int(os.environ.get("COMPLIANCE_NEWS_MAX_BYTES", str(10 * 1024 * 1024)))
+MAX_BYTES = settings.NEWS_MAX_BYTES
 # Fewest characters of text for a page to count as an article.
 MIN_TEXT_CHARS = 20
 # charset-normalizer's "chaos" above which a guess is not trusted.
