@@ -34,8 +34,10 @@ from compliance.errors import ComplianceError
 app = typer.Typer(
     name="compliance",
     help=(
-        "Sanctions and compliance exposure checker: official sanctions lists, kept current and "
-        "versioned, in a database you control."
+        "Sanctions and compliance exposure checker: official sanctions lists kept current and "
+        "versioned, name screening, ownership and the 50% rule, enforcement actions, adverse "
+        "media, deal memos and ongoing monitoring, in a database you control. "
+        "Start with: compliance demo"
     ),
     no_args_is_help=True,
     pretty_exceptions_show_locals=False,
