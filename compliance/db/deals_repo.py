@@ -228,22 +228,7 @@ def designations(session: Session, group: dict[int, int]) -> list[DesignationRow
             .where(Designation.entity_id.in_(chunk))
             .order_by(ListSource.key, Designation.listed_on, Designation.id)
         ).tuples():
-            out.append(
-                DesignationRow(
-                    d.id,
-                    group[d.entity_id],
-                    key,
-                    d.ref,
-                    d.name,
-                    d.entity_type,
-                    d.sublist,
-                    list(d.programs or []),
-                    d.listed_on,
-                    d.listed_until,
-                    d.delisted_on,
-                    d.active,
-                )
-            )
+            out.append(DesignationRow.of(d, key, group[d.entity_id]))
     return out
 
 

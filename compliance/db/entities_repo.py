@@ -122,6 +122,24 @@ class DesignationRow:
     delisted_on: date | None
     active: bool
 
+    @classmethod
+    def of(cls, d: Designation, source: str, entity_id: int | None = None) -> DesignationRow:
+        """The row for designation ``d`` of list ``source`` (shown under ``entity_id``, default its own)."""
+        return cls(
+            d.id,
+            d.entity_id if entity_id is None else entity_id,
+            source,
+            d.ref,
+            d.name,
+            d.entity_type,
+            d.sublist,
+            list(d.programs or []),
+            d.listed_on,
+            d.listed_until,
+            d.delisted_on,
+            d.active,
+        )
+
 
 @dataclass(frozen=True)
 class EnforcementRow:
@@ -507,20 +525,7 @@ def entity_facts(session: Session, root_id: int) -> EntityFacts:
         ],
     )
     designations = [
-        DesignationRow(
-            d.id,
-            d.entity_id,
-            key,
-            d.ref,
-            d.name,
-            d.entity_type,
-            d.sublist,
-            list(d.programs or []),
-            d.listed_on,
-            d.listed_until,
-            d.delisted_on,
-            d.active,
-        )
+        DesignationRow.of(d, key)
         for d, key in session.execute(
             select(Designation, ListSource.key)
             .join(ListSource, ListSource.id == Designation.source_id)
