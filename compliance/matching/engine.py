@@ -180,6 +180,11 @@ class _Reach:
 _Post = tuple[Any, Any, Any]
 
 
+def _lookup_groups(tokens: Sequence[str]) -> list[tuple[str, bool]]:
+    """What a query looks up: each token, and each pair of adjacent tokens written together."""
+    return [(t, False) for t in tokens] + [(a + b, True) for a, b in itertools.pairwise(tokens)]
+
+
 def _common_share(r: _Reach, idx: Index, skip_df: float, names: Any) -> tuple[Any, Any, Any]:
     """Per name in ``names`` (sorted), what the common tokens ``r`` reaches add over its rare
     ones: (similarity x weight, weight, newly matched)."""
@@ -324,8 +329,7 @@ class Matcher:
             self._keys = set(self._idx.key_hash.tolist())
         qtype = query.entity_type if query.entity_type not in (None, "any", "") else None
         tokens = normalize_name(query.name or "", qtype).tokens[:MAX_QUERY_TOKENS]
-        groups = [(t, False) for t in tokens] + [(a + b, True) for a, b in itertools.pairwise(tokens)]
-        for group in groups:
+        for group in _lookup_groups(tokens):
             found = self._reachable.get(group)
             if found is None:
                 found = self._reachable[group] = not self._keys.isdisjoint(query_keys(*group))
@@ -412,7 +416,7 @@ class Matcher:
     def _candidates(self, prep: _Prepared, floor: float = 0.0) -> list[int]:
         idx = self._idx
         toks = prep.side.tokens
-        groups = [(t, False) for t in toks] + [(a + b, True) for a, b in itertools.pairwise(toks)]
+        groups = _lookup_groups(toks)
         reaches = self._reaches(groups, prep.known)
         n = len(idx)
         skip_df = max(SCAN_SKIP_SHARE * n, 50.0)
