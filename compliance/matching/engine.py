@@ -59,6 +59,7 @@ docs/benchmarks.md for the latest tables.
 
 from __future__ import annotations
 
+import gc
 import heapq
 import itertools
 import math
@@ -76,6 +77,7 @@ from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index, 
 from compliance.matching.types import FeatureScore, Hit, IndexEntry, Query
 from compliance.normalize.names import NameForm, normalize_name
 from compliance.normalize.text import identifier_key
+from compliance.runtime import paused_gc
 
 # ----------------------------------------------------------------- the algorithm
 # Name features: weights sum to 1.
@@ -122,6 +124,8 @@ FORMAT_VERSION = 2
 REACH_MEMO = 100_000
 # ... and their names too, when they reach at most this many (memory stays bounded).
 POSTINGS_MEMO_MAX = 4_000
+# A batch screened by worker processes is cut into this many tasks per worker.
+WORKER_TASKS = 20
 # Listed names whose tokens are kept ready for alignment.
 SIDE_MEMO = 100_000
 
@@ -287,29 +291,41 @@ class Matcher:
         limit: int = 10,
         workers: int = 1,
     ) -> list[list[Hit]]:
-        """Screen many queries; ``workers`` > 1 forks that many processes sharing this index."""
+        """Screen many queries; ``workers`` > 1 forks that many processes sharing this index.
+
+        The cyclic garbage collector is paused for the batch (``paused_gc``): the
+        engine's memoised matches are many small long-lived objects it would
+        otherwise walk again and again. Before forking, the heap is frozen so
+        that the workers neither walk nor copy what they inherit.
+        """
         if workers <= 1 or len(queries) < 64:
-            return [self.screen(q, threshold, limit) for q in queries]
+            with paused_gc():
+                return [self.screen(q, threshold, limit) for q in queries]
         import multiprocessing as mp
 
         global _WORKER_MATCHER
         _WORKER_MATCHER = self
-        chunk = max(16, math.ceil(len(queries) / (workers * 8)))
-        parts = [list(queries[i : i + chunk]) for i in range(0, len(queries), chunk)]
+        # Small tasks, handed out as workers free up: the last ones finish
+        # together, and results are decoded here while the workers go on.
+        chunk = max(16, math.ceil(len(queries) / (workers * WORKER_TASKS)))
+        parts = [(list(queries[i : i + chunk]), threshold, limit) for i in range(0, len(queries), chunk)]
         ctx = mp.get_context("fork")
-        with ctx.Pool(workers) as pool:
-            results = pool.map(_screen_chunk, [(p, threshold, limit) for p in parts])
-        # Workers send plain tuples (pickling dataclasses costs more than screening).
         idx = self._idx
         out: list[list[Hit]] = []
-        for part in results:
-            for hits in part:
-                out.append(
-                    [
-                        Hit(idx.entry(k), score, band, tuple(FeatureScore(*f) for f in feats), why)
-                        for k, score, band, feats, why in hits
-                    ]
-                )
+        gc.freeze()
+        try:
+            with ctx.Pool(workers, initializer=gc.disable) as pool:
+                # Workers send plain tuples (pickling dataclasses costs more than screening).
+                for part in pool.imap(_screen_chunk, parts):
+                    for hits in part:
+                        out.append(
+                            [
+                                Hit(idx.entry(k), score, band, tuple(FeatureScore(*f) for f in feats), why)
+                                for k, score, band, feats, why in hits
+                            ]
+                        )
+        finally:
+            gc.unfreeze()
         return out
 
     def can_reach(self, query: Query) -> bool:

@@ -397,19 +397,18 @@ def _respelt(q: str, c: str) -> bool:
     """Same word respelt: same sounds with vowels, vowels dropped, or an article joined."""
     if respell_key(q) == respell_key(c):
         return True
-    for a, b in ((q, c), (c, q)):
-        # vowels dropped on one side ("clmb" for "colombia", "jss" for "jesus")
-        if (
-            len(a) >= 3
-            and not _VOWEL_SET.intersection(a)
-            and _VOWEL_SET.intersection(b)
-            and consonants(b) == consonants(a)
-        ):
-            return True
-        # an article joined to the word ("alkhuri" for "khuri")
-        if len(a) >= len(b) + 2 and a[:2] in JOINED_ARTICLES and a[2:] == b:
-            return True
-    return False
+    # vowels dropped on one side ("clmb" for "colombia", "jss" for "jesus"); the
+    # cached skeletons are compared first, the vowels only when they agree
+    if consonants(q) == consonants(c):
+        for a, b in ((q, c), (c, q)):
+            if len(a) >= 3 and not _VOWEL_SET.intersection(a) and _VOWEL_SET.intersection(b):
+                return True
+    # an article joined to the word ("alkhuri" for "khuri")
+    return _article_joined(q, c) or _article_joined(c, q)
+
+
+def _article_joined(a: str, b: str) -> bool:
+    return len(a) >= len(b) + 2 and a[:2] in JOINED_ARTICLES and a[2:] == b
 
 
 def token_similarity(q: str, c: str, qkey: str, ckey: str) -> tuple[float, str, int]:

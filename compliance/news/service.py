@@ -9,11 +9,9 @@ after the state of the entities, so the next ingest loads it.
 
 from __future__ import annotations
 
-import gc
 import hashlib
 import pickle
-from collections.abc import Callable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +29,7 @@ from compliance.news.finder import FoundMention, Gazetteer, KnownName, build_gaz
 from compliance.news.lexicon import detect_language
 from compliance.news.tokens import tokenize
 from compliance.normalize.text import basic_key
+from compliance.runtime import paused_gc
 
 # Bump when the gazetteer's layout or the way names are tokenised changes.
 GAZETTEER_VERSION = "4"
@@ -58,19 +57,6 @@ def _cache_dir() -> Path:
 _MEMO: dict[str, Gazetteer] = {}
 
 
-@contextmanager
-def _no_gc() -> Iterator[None]:
-    """Pause the cyclic garbage collector: loading or building millions of small
-    containers otherwise triggers it thousands of times (5x slower)."""
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_enabled:
-            gc.enable()
-
-
 def gazetteer() -> Gazetteer:
     """The gazetteer of every name in the database, from the disk cache when still current."""
     with session_scope() as session:
@@ -81,7 +67,7 @@ def gazetteer() -> Gazetteer:
         path = _cache_dir() / f"gazetteer-{key}.pickle"
         if path.is_file():
             try:
-                with path.open("rb") as fh, _no_gc():
+                with path.open("rb") as fh, paused_gc():
                     cached = pickle.load(fh)  # our own cache file, written below
                 if isinstance(cached, Gazetteer):
                     _MEMO.clear()
@@ -91,7 +77,7 @@ def gazetteer() -> Gazetteer:
                 pass
         rows = news_repo.known_names(session)
         ties = [(t.owner, t.owned) for t in ownership_repo.ties(session)]
-    with _no_gc():
+    with paused_gc():
         gaz = _build(rows, ties)
     _MEMO.clear()
     _MEMO[key] = gaz
