@@ -119,7 +119,7 @@ SIG_EPS = 1e-4
 # generic words (the lenient one-sided factor still applies to it).
 TWO_SIDED_SLACK = 0.35
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 # Query tokens whose reach is remembered (per process); cleared when full.
 REACH_MEMO = 100_000
 # ... and their names too, when they reach at most this many (memory stays bounded).
@@ -363,12 +363,11 @@ class Matcher:
         if not tokens and not ident:
             return None
         idx = self._idx
-        if self._vocab_id is None:
-            self._vocab_id = {t: i for i, t in enumerate(idx.vocab)}
+        vocab_id = self._vocab_ids()
         weights = []
         known: set[str] = set()
         for t in tokens:
-            v = self._vocab_id.get(t)
+            v = vocab_id.get(t)
             if v is not None:
                 weights.append(idx.vocab_weight[v])
             else:
@@ -388,21 +387,43 @@ class Matcher:
         person = qtype == "person"
         return _Prepared(query, form, side, person, ident or None, allowed, known, raise_max, margin)
 
+    def _vocab_ids(self) -> dict[str, int]:
+        if self._vocab_id is None:
+            self._vocab_id = {t: i for i, t in enumerate(self._idx.vocab)}
+        return self._vocab_id
+
     def _reaches(self, groups: list[tuple[str, bool]], known: set[str]) -> list[_Reach]:
         """What each query token (or joined pair) reaches; looked up together, remembered."""
         memo = self._reach_memo
         keys = [(tok, compound, tok in known) for tok, compound in groups]
-        missing = [i for i, key in enumerate(keys) if key not in memo]
+        got = {key: memo[key] for key in keys if key in memo}
+        missing = [i for i, key in enumerate(keys) if key not in got]
+        if missing and self._idx.reach_start is not None:
+            # a real listed word: what it reaches was worked out with the index
+            vid = self._vocab_ids()
+            joined = self._idx.vocab_joined
+            rest = []
+            for i in missing:
+                tok, compound, is_known = keys[i]
+                v = vid.get(tok) if is_known and not compound else None
+                if v is None or joined[v]:
+                    rest.append(i)
+                else:
+                    got[keys[i]] = _Reach(*self._idx.reach(v))
+            missing = rest
         if missing:
             found_g, found_v = self._idx.lookup([groups[i] for i in missing], known)
             found: list[list[int]] = [[] for _ in missing]
             for g, v in zip(found_g, found_v, strict=True):
                 found[g].append(v)
-            if len(memo) + len(missing) > REACH_MEMO:
-                memo.clear()
             for i, vs in zip(missing, found, strict=True):
-                memo[keys[i]] = self._reach(groups[i][0], groups[i][1], vs)
-        return [memo[key] for key in keys]
+                got[keys[i]] = self._reach(groups[i][0], groups[i][1], vs)
+        new = [key for key in got if key not in memo]
+        if len(memo) + len(new) > REACH_MEMO:
+            memo.clear()
+        for key in new:
+            memo[key] = got[key]
+        return [got[key] for key in keys]
 
     def _reach(self, tok: str, compound: bool, found: list[int]) -> _Reach:
         """What a query token (or joined pair) reaches among the vocabulary tokens ``found``."""

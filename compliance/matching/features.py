@@ -29,9 +29,13 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
+import numpy as np
+from rapidfuzz import process
 from rapidfuzz.distance import OSA
 
 from compliance.matching.types import FeatureScore
@@ -550,6 +554,108 @@ def compound_similarity(token: str, joined: str) -> float:
     if len(token) < 4 or abs(len(joined) - len(token)) > 2:
         return 0.0
     return typo_similarity(OSA.distance(token, joined), max(len(token), len(joined)))
+
+
+def vocab_similarities(vocab: Sequence[str], a: Any, b: Any, joined: Any) -> Any:
+    """``similarity(vocab[a[i]], vocab[b[i]])[0]`` for every pair at once, or
+    ``compound_similarity`` when ``joined[b[i]]`` (two words written together)."""
+    return TokenFacts(vocab, joined).similarities(a, b)
+
+
+class TokenFacts:
+    """What ``token_similarity`` reads of each vocabulary token, as arrays, so that
+    many pairs are scored at once (the index works out what every listed word
+    reaches when it is built). The same decisions in the same order as
+    ``token_similarity``; ``tests/matching/test_reach_table.py`` checks that both agree.
+
+    Facts are worked out for a token the first time a pair uses it; a token
+    that is only ever two words written together (``joined``) needs its length only.
+    """
+
+    def __init__(self, vocab: Sequence[str], joined: Any) -> None:
+        size = len(vocab)
+        self.vocab = vocab
+        self.joined = np.asarray(joined, dtype=bool)
+        self.done = np.zeros(size, dtype=bool)
+        self.length = np.zeros(size, dtype=np.int32)
+        self.first = np.zeros(size, dtype=np.int32)
+        self.ph = np.zeros(size, dtype=np.int32)
+        self.ph_ok = np.zeros(size, dtype=bool)
+        self.resp = np.zeros(size, dtype=np.int32)
+        self.cons = np.zeros(size, dtype=np.int32)
+        self.vowel = np.zeros(size, dtype=bool)
+        self.whole = np.zeros(size, dtype=np.int32)
+        self.rest = np.full(size, -1, dtype=np.int32)
+        self.codes: dict[str, int] = {}
+
+    def _learn(self, ids: Any) -> None:
+        new = np.unique(ids[~self.done[ids]])
+        self.done[new] = True
+        codes = self.codes
+        joined = self.joined
+        for v in new.tolist():
+            tok = self.vocab[v]
+            self.length[v] = len(tok)
+            if joined[v]:
+                continue
+            self.first[v] = ord(tok[0]) if tok else 0
+            key = phonetic_key(tok)
+            self.ph[v] = codes.setdefault("p" + key, len(codes))
+            self.ph_ok[v] = len(key) >= PHONETIC_MIN_KEY
+            self.resp[v] = codes.setdefault("r" + respell_key(tok), len(codes))
+            self.cons[v] = codes.setdefault("c" + consonants(tok), len(codes))
+            self.vowel[v] = bool(_VOWEL_SET.intersection(tok))
+            self.whole[v] = codes.setdefault("w" + tok, len(codes))
+            if tok[:2] in JOINED_ARTICLES:
+                self.rest[v] = codes.setdefault("w" + tok[2:], len(codes))
+
+    def similarities(self, a: Any, b: Any) -> Any:
+        """Similarity of each pair (``a``: real words, ``b``: any vocabulary token)."""
+        a = np.asarray(a, dtype=np.int64)
+        b = np.asarray(b, dtype=np.int64)
+        if not len(a):
+            return np.zeros(0, dtype=np.float64)
+        self._learn(a)
+        self._learn(b)
+        vocab = self.vocab
+        qs = [vocab[v] for v in a.tolist()]
+        cs = [vocab[v] for v in b.tolist()]
+        edits = process.cpdist(qs, cs, scorer=OSA.distance, workers=1).astype(np.int64)
+        lq, lc = self.length[a].astype(np.int64), self.length[b].astype(np.int64)
+        longest = np.maximum(lq, lc)
+        shortest = np.minimum(lq, lc)
+        typo = np.where(
+            edits <= 0,
+            1.0,
+            np.maximum(0.0, 1.0 - edits / (longest + TYPO_SLACK) * (1.0 + TYPO_EXTRA_COST * (edits - 1))),
+        )
+        # compound_similarity: a word of 4+ letters against two written together
+        compound = np.where((lq >= 4) & (np.abs(lc - lq) <= 2), typo, 0.0)
+        sim = typo.copy()
+        low = sim < PHONETIC_SIM
+        plain = 1.0 - edits / np.maximum(longest, 1)
+        ph, vowel, cons = self.ph, self.vowel, self.cons
+        phon = low & (plain >= PHONETIC_MIN_EDIT_SIM) & (ph[a] == ph[b]) & self.ph_ok[a]
+        sim[phon] = PHONETIC_SIM
+        low = sim < PHONETIC_SIM
+        respelt = (self.resp[a] == self.resp[b]) | (
+            (cons[a] == cons[b]) & (((lq >= 3) & ~vowel[a] & vowel[b]) | ((lc >= 3) & ~vowel[b] & vowel[a]))
+        )
+        # an article joined to the word: one token is the other with "al", "el" or "ul" before it
+        respelt |= (self.rest[a] == self.whole[b]) | (self.rest[b] == self.whole[a])
+        sim[low & (shortest >= 3) & respelt] = PHONETIC_SIM
+        # the start of the other: then the edits are exactly the difference in length
+        maybe = (sim < TRUNCATION_SIM) & (shortest >= TRUNCATION_MIN_CHARS) & (edits == np.abs(lq - lc))
+        maybe &= ~self.joined[b]
+        for i in np.nonzero(maybe)[0].tolist():
+            if cs[i].startswith(qs[i]) or qs[i].startswith(cs[i]):
+                sim[i] = TRUNCATION_SIM
+        # a single letter: an initial for a word it begins, or nothing
+        letter = (lq == 1) | (lc == 1)
+        sim[letter] = np.where((lq != lc) & (self.first[a] == self.first[b]), INITIAL_SIM, 0.0)[letter]
+        sim[(lq == 2) & (lc == 2)] = 0.0
+        sim[a == b] = 1.0
+        return np.where(self.joined[b], compound, sim)
 
 
 def _compounds(

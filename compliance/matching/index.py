@@ -57,6 +57,8 @@ SCAN_SKIP_SHARE = 0.01
 # Adjacent tokens are also indexed written together when one of them has at
 # most this many letters (syllables and particles: "zhong xing", "bin laden").
 COMPOUND_MAX_PART = 5
+# The table of what listed words reach is built this many of their keys at a time.
+REACH_SLICE_KEYS = 50_000
 # At most this many query tokens are used (hostile input).
 MAX_QUERY_TOKENS = 12
 
@@ -85,12 +87,16 @@ def deletions(token: str, deep: bool = True) -> set[str]:
     return out
 
 
-def token_keys(token: str, compound: bool = False) -> list[int]:
-    """The hashed keys of a vocabulary token."""
+def _deletion_keys(token: str, deep: bool = True) -> list[int]:
+    return [_hash(K_DELETE, d) for d in deletions(token, deep)]
+
+
+def token_keys(token: str, compound: bool = False, dels: list[int] | None = None) -> list[int]:
+    """The hashed keys of a vocabulary token (``dels``: its deletion keys, when already made)."""
     if compound:
         keys = [_hash(K_DELETE, token)]
     else:
-        keys = [_hash(K_DELETE, d) for d in deletions(token)]
+        keys = list(dels) if dels is not None else _deletion_keys(token)
         keys.extend(_hash(K_PREFIX, token[:n]) for n in range(PREFIX_MIN, len(token)))
     pk = F.phonetic_key(token)
     if len(pk) >= F.PHONETIC_MIN_KEY:
@@ -115,12 +121,19 @@ def query_keys(token: str, compound: bool = False, known: bool = False) -> tuple
     it: its 1-deletions suffice when it is short (with the phonetic keys); an
     unknown or long token also looks up its 2-deletions.
     """
+    return tuple(_query_keys(token, compound, known))
+
+
+def _known_deep(token: str) -> bool:
+    """Whether a known query token looks up 2-deletions."""
+    return len(token) >= KNOWN_D2_MIN_LEN
+
+
+def _query_keys(token: str, compound: bool, known: bool, dels: list[int] | None = None) -> list[int]:
     if compound:
         keys = [_hash(K_DELETE, token)]
     else:
-        keys = [
-            _hash(K_DELETE, d) for d in deletions(token, deep=not known or len(token) >= KNOWN_D2_MIN_LEN)
-        ]
+        keys = list(dels) if dels is not None else _deletion_keys(token, deep=not known or _known_deep(token))
     if not compound and len(token) >= PREFIX_MIN:
         keys.append(_hash(K_PREFIX, token))
         # listed tokens that are the start of this one (cut in the list)
@@ -136,7 +149,7 @@ def query_keys(token: str, compound: bool = False, known: bool = False) -> tuple
         if len(token) > 4 and token[:2] in F.JOINED_ARTICLES:
             rest = token[2:]
             keys.extend(_hash(K_DELETE, d) for d in deletions(rest, deep=False))
-    return tuple(keys)
+    return keys
 
 
 @dataclass
@@ -178,6 +191,12 @@ class Index:
     entry_blob: bytes = b""
     entry_off: Any = None  # int64, len+1
     identifiers: dict[str, list[int]] = field(default_factory=dict)
+    # per real vocabulary token, what it reaches as a query token (CSR; see reach())
+    reach_start: Any = None  # int64, len(vocab)+1
+    reach_vocab: Any = None  # int32
+    reach_gain: Any = None  # float64: similarity x gain
+    reach_qweight: Any = None  # float64 per token
+    reach_min_df: Any = None  # int64 per token
 
     def __len__(self) -> int:
         return 0 if self.entry_designation is None else len(self.entry_designation)
@@ -312,17 +331,87 @@ class Index:
         idx.letter_weight = {t: w for t, w in zip(idx.vocab, idx.vocab_weight, strict=True) if len(t) == 1}
         idx.entry_designation = np.asarray(designations, dtype=np.int64)
         idx.entry_source = np.asarray(source_codes, dtype=np.int16)
-        kh: list[int] = []
-        kv: list[int] = []
+        # (flat arrays, not lists: millions of keys on a large index)
+        kh, kv = array("q"), array("q")
+        # what each real word looks up as a query token the vocabulary knows
+        qh, qv = array("q"), array("q")
         for v, tok in enumerate(idx.vocab):
-            keys = token_keys(tok, v in compound_ids)
+            if v in compound_ids:
+                keys = token_keys(tok, True)
+            else:
+                dels = _deletion_keys(tok)
+                keys = token_keys(tok, False, dels)
+                same = _known_deep(tok) or len(tok) < D2_MIN_LEN
+                wanted = _query_keys(tok, False, True, dels if same else None)
+                qh.extend(wanted)
+                qv.extend([v] * len(wanted))
             kh.extend(keys)
             kv.extend([v] * len(keys))
-        h = np.asarray(kh, dtype=np.int64)
+        h = np.frombuffer(kh, dtype=np.int64)
         korder = np.argsort(h, kind="stable")
         idx.key_hash = h[korder]
-        idx.key_vocab = np.asarray(kv, dtype=np.int32)[korder]
+        idx.key_vocab = np.frombuffer(kv, dtype=np.int64)[korder].astype(np.int32)
+        del h, kh, kv, korder
+        idx._build_reaches(np.frombuffer(qh, dtype=np.int64), np.frombuffer(qv, dtype=np.int64))
         return idx
+
+    def _build_reaches(self, qh: IntArray, qv: IntArray) -> None:
+        """What every real word of the vocabulary reaches as a query token, worked out
+        once (what ``Matcher`` would otherwise look up and score for each query)."""
+        size = len(self.vocab)
+        facts = F.TokenFacts(self.vocab, self.vocab_joined)
+        parts: list[tuple[IntArray, IntArray, Any]] = []
+        # in slices of words, so that the pairs in flight stay small on a large index
+        cuts = [0, *range(REACH_SLICE_KEYS, len(qh), REACH_SLICE_KEYS), len(qh)]
+        cuts = sorted({int(np.searchsorted(qv, qv[c], "left")) if c < len(qh) else c for c in cuts})
+        for lo_cut, hi_cut in itertools.pairwise(cuts):
+            sh, sv = qh[lo_cut:hi_cut], qv[lo_cut:hi_cut]
+            order = np.argsort(sh, kind="stable")
+            sh, sv = sh[order], sv[order]
+            lo = np.searchsorted(self.key_hash, sh, "left")
+            hi = np.searchsorted(self.key_hash, sh, "right")
+            lengths = hi - lo
+            pos = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+            pair = np.sort(np.repeat(sv, lengths) * size + self.key_vocab[pos])
+            pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
+            a, b = np.divmod(pair, size)
+            sim = facts.similarities(a, b)
+            hit = sim >= F.TOKEN_MATCH_MIN
+            parts.append((a[hit], b[hit], sim[hit]))
+        a = np.concatenate([p[0] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        b = np.concatenate([p[1] for p in parts]) if parts else np.zeros(0, dtype=np.int64)
+        sim = np.concatenate([p[2] for p in parts]) if parts else np.zeros(0)
+        gain = np.asarray(self.vocab_gain, dtype=np.float64)[b]
+        weight = np.asarray(self.vocab_weight, dtype=np.float64)[b]
+        # The query token weighs no more than the listed token it matches best:
+        # each token that beats the best so far (in vocabulary order) counts.
+        start = np.ones(len(a), dtype=bool)
+        start[1:] = a[1:] != a[:-1]
+        run = np.maximum.accumulate(sim + 3.0 * a)
+        before = np.empty(len(a))
+        before[1:] = run[:-1]
+        before[start] = -np.inf
+        better = sim + 3.0 * a > before
+        qweight = np.full(size, np.inf)
+        np.minimum.at(qweight, a[better], weight[better])
+        min_df = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+        np.minimum.at(min_df, a, self.vocab_df[b].astype(np.int64))
+        min_df[min_df == np.iinfo(np.int64).max] = 0
+        # best first (ties in vocabulary order)
+        w = sim * gain
+        order = np.lexsort((b, -w, a))
+        self.reach_start = np.searchsorted(a[order], np.arange(size + 1))
+        self.reach_vocab = b[order].astype(np.int32)
+        self.reach_gain = w[order]
+        self.reach_qweight = qweight
+        self.reach_min_df = min_df
+
+    def reach(self, v: int) -> tuple[list[tuple[int, float]], float, int]:
+        """(vocabulary id, similarity x gain) best first, query weight and least document
+        frequency of what the real word ``v`` reaches as a query token (see ``_build_reaches``)."""
+        lo, hi = int(self.reach_start[v]), int(self.reach_start[v + 1])
+        hits = list(zip(self.reach_vocab[lo:hi].tolist(), self.reach_gain[lo:hi].tolist(), strict=True))
+        return hits, float(self.reach_qweight[v]), int(self.reach_min_df[v])
 
     # -------------------------------------------------------- candidates
 

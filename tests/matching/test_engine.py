@@ -171,3 +171,18 @@ def _shared_matcher() -> Matcher:
     if not _MATCHER:
         _MATCHER.append(Matcher.build(ENTRIES))
     return _MATCHER[0]
+
+
+def test_a_full_memo_is_emptied_without_losing_the_query_at_hand(monkeypatch: pytest.MonkeyPatch) -> None:
+    """When the memo of query words fills up mid-query, the words already remembered for
+    that query still answer it (a long monitoring run fills the memo)."""
+    from compliance.matching import engine
+
+    want = {c["query"]: refs(Matcher.build(ENTRIES).screen(Query(c["query"]))) for c in CASES[:40]}
+    monkeypatch.setattr(engine, "REACH_MEMO", 3)
+    small = Matcher.build(ENTRIES)
+    for _ in range(2):
+        for query, expected in want.items():
+            assert refs(small.screen(Query(query))) == expected, query
+    # bounded: what one query adds on top of the limit
+    assert len(small._reach_memo) <= 3 + 2 * engine.MAX_QUERY_TOKENS
