@@ -153,8 +153,14 @@ class _Reach:
 
     hits: list[tuple[int, float]]
     qweight: float  # the query token weighs no more than the listed token it matches best
-    min_df: int
+    min_df: int  # in how many names the rarest and the commonest token reached are
+    max_df: int
     _post: dict[float | None, _Post | None] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, hits: list[tuple[int, float]], qweight: float, df: Sequence[int]) -> _Reach:
+        dfs = [df[v] for v, _ in hits]
+        return cls(hits, qweight, min(dfs, default=0), max(dfs, default=0))
 
     def postings(self, idx: Index, max_df: float | None) -> _Post | None:
         """(name ids, similarity x weight, weight) of the names holding the tokens reached
@@ -409,7 +415,7 @@ class Matcher:
                 if v is None or joined[v]:
                     rest.append(i)
                 else:
-                    got[keys[i]] = _Reach(*self._idx.reach(v))
+                    got[keys[i]] = _Reach.of(*self._idx.reach(v), self._idx.vocab_df_list)
             missing = rest
         if missing:
             found_g, found_v = self._idx.lookup([groups[i] for i in missing], known)
@@ -448,7 +454,7 @@ class Matcher:
                     best = sim
                     qw = min(qw, vweight[v])
         hits.sort(key=lambda h: -h[1])
-        return _Reach(hits, qw, min((df[v] for v, _ in hits), default=0))
+        return _Reach.of(hits, qw, df)
 
     def _candidates(self, prep: _Prepared, floor: float = 0.0) -> list[int]:
         idx = self._idx
@@ -465,8 +471,9 @@ class Matcher:
         id_parts: list[Any] = []
         w_parts: list[Any] = []
         p_parts: list[Any] = []
-        q_parts: list[Any] = []
-        n_parts: list[Any] = []
+        q_parts: list[float] = []  # per part, the same for each of its names
+        n_parts: list[float] = []
+        sizes: list[int] = []
         for (tok, _c), r, qw in zip(groups, reaches, group_qw, strict=True):
             if not r.hits:
                 continue
@@ -474,19 +481,19 @@ class Matcher:
             if post is None:
                 continue
             id_parts.append(post[0])
-            size = len(post[0])
+            sizes.append(len(post[0]))
             if len(tok) == 1:
                 # a one-letter query token counts below with the initials (not twice)
-                zero = np.zeros(size, dtype=np.float32)
+                zero = np.zeros(len(post[0]), dtype=np.float32)
                 w_parts.append(zero)
                 p_parts.append(zero)
-                q_parts.append(zero)
-                n_parts.append(zero)
+                q_parts.append(0.0)
+                n_parts.append(0.0)
                 continue
             w_parts.append(post[1])
             p_parts.append(post[2])
-            q_parts.append(np.full(size, qw, dtype=np.float32))
-            n_parts.append(np.ones(size, dtype=np.float32))
+            q_parts.append(qw)
+            n_parts.append(1.0)
         extra: list[int] = []
         if prep.ident:
             extra = list(idx.identifiers.get(prep.ident, []))
@@ -500,15 +507,15 @@ class Matcher:
         # counted generously, so that the estimate stays an upper bound).
         sums: Any = np.bincount(inv, weights=np.concatenate(w_parts))
         shared_c: Any = np.bincount(inv, weights=np.concatenate(p_parts))
-        shared_q: Any = np.bincount(inv, weights=np.concatenate(q_parts))
-        matched: Any = np.bincount(inv, weights=np.concatenate(n_parts))
+        shared_q: Any = np.bincount(inv, weights=np.repeat(np.asarray(q_parts, dtype=np.float32), sizes))
+        matched: Any = np.bincount(inv, weights=np.repeat(np.asarray(n_parts, dtype=np.float32), sizes))
         # pairs that are not an initial for a word (initials alone say nothing)
         words: Any = np.bincount(inv)
         if rare:
             # The names were reached through rare tokens only; the common ones
             # they also hold still count towards their estimate.
             for (tok, _c), r, qw in zip(groups, reaches, group_qw, strict=True):
-                if len(tok) > 1 and r.hits and max(idx.vocab_df_list[v] for v, _ in r.hits) > skip_df:
+                if len(tok) > 1 and r.max_df > skip_df:
                     d_sim, d_plain, new = _common_share(r, idx, skip_df, uniq)
                     sums = sums + d_sim
                     shared_c = shared_c + d_plain
@@ -517,7 +524,7 @@ class Matcher:
                     words = words + new
         # A one-letter token of the name ("A JABIR") may stand for a query word.
         letters = idx.entry_letters[uniq]
-        for t, qw in zip(toks, qweights, strict=True):
+        for t, qw in zip(toks, qweights if letters.any() else (), strict=False):
             lw = idx.letter_weight.get(t[0], 0.0) if len(t) > 1 else 0.0
             if lw:
                 has = (letters & initial_bit(t)) != 0

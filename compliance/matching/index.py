@@ -196,7 +196,6 @@ class Index:
     reach_vocab: Any = None  # int32
     reach_gain: Any = None  # float64: similarity x gain
     reach_qweight: Any = None  # float64 per token
-    reach_min_df: Any = None  # int64 per token
 
     def __len__(self) -> int:
         return 0 if self.entry_designation is None else len(self.entry_designation)
@@ -394,9 +393,6 @@ class Index:
         better = sim + 3.0 * a > before
         qweight = np.full(size, np.inf)
         np.minimum.at(qweight, a[better], weight[better])
-        min_df = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
-        np.minimum.at(min_df, a, self.vocab_df[b].astype(np.int64))
-        min_df[min_df == np.iinfo(np.int64).max] = 0
         # best first (ties in vocabulary order)
         w = sim * gain
         order = np.lexsort((b, -w, a))
@@ -404,14 +400,13 @@ class Index:
         self.reach_vocab = b[order].astype(np.int32)
         self.reach_gain = w[order]
         self.reach_qweight = qweight
-        self.reach_min_df = min_df
 
-    def reach(self, v: int) -> tuple[list[tuple[int, float]], float, int]:
-        """(vocabulary id, similarity x gain) best first, query weight and least document
-        frequency of what the real word ``v`` reaches as a query token (see ``_build_reaches``)."""
+    def reach(self, v: int) -> tuple[list[tuple[int, float]], float]:
+        """(vocabulary id, similarity x gain) best first, and the query weight, of what the
+        real word ``v`` reaches as a query token (see ``_build_reaches``)."""
         lo, hi = int(self.reach_start[v]), int(self.reach_start[v + 1])
         hits = list(zip(self.reach_vocab[lo:hi].tolist(), self.reach_gain[lo:hi].tolist(), strict=True))
-        return hits, float(self.reach_qweight[v]), int(self.reach_min_df[v])
+        return hits, float(self.reach_qweight[v])
 
     # -------------------------------------------------------- candidates
 

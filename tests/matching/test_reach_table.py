@@ -28,7 +28,7 @@ def _live(m: Matcher, tok: str) -> _Reach:
 
 
 def _table(m: Matcher, tok: str) -> _Reach:
-    return _Reach(*m.index.reach(m.index.vocab.index(tok)))
+    return _Reach.of(*m.index.reach(m.index.vocab.index(tok)), m.index.vocab_df_list)
 
 
 def _assert_table_matches_live(m: Matcher, tokens: list[str]) -> int:
@@ -38,7 +38,7 @@ def _assert_table_matches_live(m: Matcher, tokens: list[str]) -> int:
         live, table = _live(m, tok), _table(m, tok)
         assert table.hits == live.hits, tok
         assert table.qweight == live.qweight, tok
-        assert table.min_df == live.min_df, tok
+        assert (table.min_df, table.max_df) == (live.min_df, live.max_df), tok
         reached += bool(live.hits)
     return reached
 
