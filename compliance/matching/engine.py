@@ -73,7 +73,15 @@ from typing import Any
 import numpy as np
 
 from compliance.matching import features as F
-from compliance.matching.index import MAX_QUERY_TOKENS, SCAN_SKIP_SHARE, Index, initial_bit, query_keys
+from compliance.matching.index import (
+    MAX_QUERY_TOKENS,
+    SCAN_SKIP_SHARE,
+    WEIGHT_STEPS,
+    Index,
+    initial_bit,
+    initial_index,
+    query_keys,
+)
 from compliance.matching.types import FeatureScore, Hit, IndexEntry, Query
 from compliance.normalize.names import NameForm, normalize_name
 from compliance.normalize.text import identifier_key
@@ -115,9 +123,6 @@ MAX_SCORED = 600
 ESTIMATE_SLACK = 0.02
 # Weight differences below this are rounding, not a word left over.
 SIG_EPS = 1e-4
-# Leftover weight on the lighter side up to this much may be particles or
-# generic words (the lenient one-sided factor still applies to it).
-TWO_SIDED_SLACK = 0.35
 
 FORMAT_VERSION = 3
 # Query tokens whose reach is remembered (per process); cleared when full.
@@ -534,34 +539,36 @@ class Matcher:
                 matched = matched + has
         wq = float(sum(w for t, w in zip(toks, qweights, strict=True) if len(t) > 1))
         wc = idx.entry_weight[uniq]
-        # Initials are not looked up; a query initial may match (at most
-        # INITIAL_SIM) in a name that has a token beginning with that letter.
-        initials = [initial_bit(t) for t in toks if len(t) == 1]
+        # Initials are not looked up; a query initial may stand for a token of the
+        # name beginning with that letter (INITIAL_SIM x its weight, at most the
+        # heaviest such token's), or be the same letter (its full weight).
+        initials = [t for t in toks if len(t) == 1]
         if initials:
-            have = idx.entry_initials[uniq]
-            for bit in initials:
-                has = (have & bit) != 0
-                sums = sums + F.INITIAL_SIM * has
-                shared_c = shared_c + has
-                matched = matched + has
+            have = idx.entry_initial_weight[uniq]
+            for t in initials:
+                w = have[:, initial_index(t)] / WEIGHT_STEPS
+                same = (letters & initial_bit(t)) != 0
+                sums = sums + np.where(same, 1.0, F.INITIAL_SIM) * w
+                shared_c = shared_c + w
+                matched = matched + (w > 0)
         # Upper estimate of the name score: what is shared against what is left
         # over; leftovers count at the most lenient factor (a dropped middle
-        # name) when two or more tokens can pair, beyond a particle's weight on
-        # both sides at the full factor.
+        # name) when two or more tokens can pair, unless words that carry a name
+        # are certainly left over on both sides.
         rest_q = np.maximum(wq - shared_q, 0.0)
         rest_c = np.maximum(wc - shared_c, 0.0)
-        two_sided = np.maximum(np.minimum(rest_q, rest_c) - TWO_SIDED_SLACK, 0.0)
         # Words that carry a name certainly left over on both sides: nothing is
         # a dropped middle name either.
         sig_q = float(sum(w for t, w in zip(toks, qweights, strict=True) if F.significant_word(t)))
         both_left = (sig_q - shared_q > SIG_EPS) & (idx.entry_sig_weight[uniq] - shared_c > SIG_EPS)
         penalty = np.where(
             (matched >= 2) & ~both_left,
-            F.DROPPED_TOKEN_FACTOR * (rest_q + rest_c)
-            + (F.UNMATCHED_FACTOR - F.DROPPED_TOKEN_FACTOR) * two_sided,
+            F.DROPPED_TOKEN_FACTOR * (rest_q + rest_c),
             # one word in common, or names left over on both sides
             F.UNMATCHED_FACTOR * (rest_q + rest_c),
         )
+        # the alignment gains at most the name's whole weight (each listed token pairs once)
+        sums = np.minimum(sums, wc * (1.0 + 1e-6))
         est = np.where(words > 0, sums / np.maximum(sums + penalty, 1e-9), 0.0)
         # what the informativeness qualifier takes at least (only common words shared)
         info = np.minimum(shared_c, wc)

@@ -107,10 +107,19 @@ def token_keys(token: str, compound: bool = False, dels: list[int] | None = None
     return keys
 
 
-def initial_bit(token: str) -> int:
-    """The bit of a token's first letter (a-z; anything else shares bit 26)."""
+def initial_index(token: str) -> int:
+    """The number of a token's first letter (a-z: 0-25; anything else shares 26)."""
     first = token[:1]
-    return 1 << (ord(first) - 97) if "a" <= first <= "z" else 1 << 26
+    return ord(first) - 97 if "a" <= first <= "z" else 26
+
+
+def initial_bit(token: str) -> int:
+    """The bit of a token's first letter (see initial_index)."""
+    return 1 << initial_index(token)
+
+
+# Per name and first letter, the heaviest token's weight in 1/WEIGHT_STEPS, rounded up.
+WEIGHT_STEPS = 255
 
 
 @lru_cache(maxsize=1 << 16)
@@ -178,7 +187,9 @@ class Index:
     entry_tok_ids: Any = None  # int32
     entry_weight: Any = None  # float32
     entry_sig_weight: Any = None  # float32: of the words that are not particles, initials or generic
-    entry_initials: Any = None  # int32 bit set of the names' token initials (see initial_bit)
+    # uint8 (names x 27): per first letter (see initial_index), the weight of the
+    # name's heaviest token beginning with it, in 1/WEIGHT_STEPS rounded up (0: none)
+    entry_initial_weight: Any = None
     entry_letters: Any = None  # int32 bit set of the names' one-letter tokens ("A JABIR")
     letter_weight: dict[str, float] = field(default_factory=dict)  # one-letter tokens' weights
     entry_legal: Any = None  # int16 code into legal_table
@@ -322,8 +333,10 @@ class Index:
             owner, weights=np.where(sig, wv, 0.0)[idx.entry_tok_ids], minlength=n
         ).astype(np.float32)
         bits = np.asarray([initial_bit(t) for t in idx.vocab], dtype=np.int32)
-        idx.entry_initials = np.zeros(n, dtype=np.int32)
-        np.bitwise_or.at(idx.entry_initials, owner, bits[idx.entry_tok_ids])
+        first = np.asarray([initial_index(t) for t in idx.vocab], dtype=np.int64)
+        steps = np.ceil(np.asarray(idx.vocab_weight) * WEIGHT_STEPS).astype(np.uint8)
+        idx.entry_initial_weight = np.zeros((n, 27), dtype=np.uint8)
+        np.maximum.at(idx.entry_initial_weight, (owner, first[idx.entry_tok_ids]), steps[idx.entry_tok_ids])
         single = np.asarray([len(t) == 1 for t in idx.vocab], dtype=bool)
         idx.entry_letters = np.zeros(n, dtype=np.int32)
         np.bitwise_or.at(idx.entry_letters, owner, np.where(single, bits, 0)[idx.entry_tok_ids])
