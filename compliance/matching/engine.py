@@ -229,7 +229,7 @@ class _Scored:
 class Matcher:
     """Screens names against an index of listed name variants (see the module docstring)."""
 
-    ALGORITHM = "compliance-match/2"
+    ALGORITHM = "compliance-match/3"
     DEFAULT_THRESHOLD = 0.81
 
     def __init__(self, index: Index) -> None:

@@ -17,9 +17,14 @@ hashed keys:
 * adjacent tokens written together ("zhong xing" -> "zhongxing") for compounds.
 
 Each vocabulary token has a posting list of the names that contain it (CSR
-arrays). The names reached are ranked by the summed rarity weight of their
-matched tokens, turned into a weighted Dice estimate against the name's own
-total weight, and only the best few go to the full feature scorer.
+arrays). The engine turns what the names share with the query into an upper
+estimate of their score and scores them in full best estimate first.
+
+What every real listed word reaches as a query token (the vocabulary tokens
+its keys meet, scored by ``features.TokenFacts`` with the same decisions as
+``features.token_similarity``) is worked out once at build time
+(``reach_*``), so that a query made of listed words needs no lookup; words the
+lists do not hold, and joined pairs, are looked up per query.
 """
 
 from __future__ import annotations
@@ -39,6 +44,7 @@ import numpy.typing as npt
 from compliance.matching import features as F
 from compliance.matching.types import IndexEntry
 from compliance.normalize.names import NameForm, normalize_name
+from compliance.runtime import paused_gc
 
 # ----------------------------------------------------------------- tuning
 # Tokens of at least this many letters also get 2-deletion keys.
@@ -226,6 +232,11 @@ class Index:
 
     @classmethod
     def build(cls, entries: Iterable[IndexEntry]) -> Index:
+        with paused_gc():
+            return cls._build(entries)
+
+    @classmethod
+    def _build(cls, entries: Iterable[IndexEntry]) -> Index:
         idx = cls()
         vocab_id: dict[str, int] = {}
         compound_ids: set[int] = set()
@@ -234,7 +245,7 @@ class Index:
         forms: dict[tuple[str, str], NameForm] = {}
         source_code: dict[str, int] = {}
         post_v = array("i")
-        post_e = array("i")
+        post_n = array("i")  # per name, how many postings it has
         tok_ids = array("i")
         tok_start = array("q", [0])
         designations: list[int] = []
@@ -277,7 +288,7 @@ class Index:
                     part_c.append(c)
                     seen.add(c)
             post_v.extend(seen)
-            post_e.extend([k] * len(seen))
+            post_n.append(len(seen))
             designations.append(e.designation_id)
             sc = source_code.setdefault(e.source, len(source_code))
             source_codes.append(sc)
@@ -299,7 +310,7 @@ class Index:
         idx.vocab = list(vocab_id)
         idx.sources = list(source_code)
         pv = np.frombuffer(post_v, dtype=np.int32)
-        pe = np.frombuffer(post_e, dtype=np.int32)
+        pe = np.repeat(np.arange(len(post_n), dtype=np.int32), np.frombuffer(post_n, dtype=np.int32))
         order = np.argsort(pv, kind="stable")
         idx.post_ids = pe[order]
         df = np.bincount(pv, minlength=len(idx.vocab)).astype(np.int32)
@@ -344,27 +355,30 @@ class Index:
         idx.entry_designation = np.asarray(designations, dtype=np.int64)
         idx.entry_source = np.asarray(source_codes, dtype=np.int16)
         # (flat arrays, not lists: millions of keys on a large index)
-        kh, kv = array("q"), array("q")
+        kh, kn = array("q"), array("q")  # keys, and how many per vocabulary token
         # what each real word looks up as a query token the vocabulary knows
-        qh, qv = array("q"), array("q")
+        qh, qn = array("q"), array("q")
         for v, tok in enumerate(idx.vocab):
             if v in compound_ids:
                 keys = token_keys(tok, True)
+                qn.append(0)
             else:
                 dels = _deletion_keys(tok)
                 keys = token_keys(tok, False, dels)
                 same = _known_deep(tok) or len(tok) < D2_MIN_LEN
                 wanted = _query_keys(tok, False, True, dels if same else None)
                 qh.extend(wanted)
-                qv.extend([v] * len(wanted))
+                qn.append(len(wanted))
             kh.extend(keys)
-            kv.extend([v] * len(keys))
+            kn.append(len(keys))
+        every = np.arange(len(idx.vocab), dtype=np.int64)
         h = np.frombuffer(kh, dtype=np.int64)
         korder = np.argsort(h, kind="stable")
         idx.key_hash = h[korder]
-        idx.key_vocab = np.frombuffer(kv, dtype=np.int64)[korder].astype(np.int32)
-        del h, kh, kv, korder
-        idx._build_reaches(np.frombuffer(qh, dtype=np.int64), np.frombuffer(qv, dtype=np.int64))
+        idx.key_vocab = np.repeat(every.astype(np.int32), np.frombuffer(kn, dtype=np.int64))[korder]
+        del h, kh, korder
+        owners = np.repeat(every, np.frombuffer(qn, dtype=np.int64))
+        idx._build_reaches(np.frombuffer(qh, dtype=np.int64), owners)
         return idx
 
     def _build_reaches(self, qh: IntArray, qv: IntArray) -> None:
