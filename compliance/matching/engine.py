@@ -529,14 +529,15 @@ class Matcher:
                     words = words + new
         # A one-letter token of the name ("A JABIR") may stand for a query word.
         letters = idx.entry_letters[uniq]
-        for t, qw in zip(toks, qweights if letters.any() else (), strict=False):
-            lw = idx.letter_weight.get(t[0], 0.0) if len(t) > 1 else 0.0
-            if lw:
-                has = (letters & initial_bit(t)) != 0
-                sums = sums + F.INITIAL_SIM * lw * has
-                shared_c = shared_c + lw * has
-                shared_q = shared_q + qw * has
-                matched = matched + has
+        if letters.any():
+            for t, qw in zip(toks, qweights, strict=True):
+                lw = idx.letter_weight.get(t[0], 0.0) if len(t) > 1 else 0.0
+                if lw:
+                    has = (letters & initial_bit(t)) != 0
+                    sums = sums + F.INITIAL_SIM * lw * has
+                    shared_c = shared_c + lw * has
+                    shared_q = shared_q + qw * has
+                    matched = matched + has
         wq = float(sum(w for t, w in zip(toks, qweights, strict=True) if len(t) > 1))
         wc = idx.entry_weight[uniq]
         # Initials are not looked up; a query initial may stand for a token of the

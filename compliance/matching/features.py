@@ -556,12 +556,6 @@ def compound_similarity(token: str, joined: str) -> float:
     return typo_similarity(OSA.distance(token, joined), max(len(token), len(joined)))
 
 
-def vocab_similarities(vocab: Sequence[str], a: Any, b: Any, joined: Any) -> Any:
-    """``similarity(vocab[a[i]], vocab[b[i]])[0]`` for every pair at once, or
-    ``compound_similarity`` when ``joined[b[i]]`` (two words written together)."""
-    return TokenFacts(vocab, joined).similarities(a, b)
-
-
 class TokenFacts:
     """What ``token_similarity`` reads of each vocabulary token, as arrays, so that
     many pairs are scored at once (the index works out what every listed word
@@ -610,7 +604,8 @@ class TokenFacts:
                 self.rest[v] = codes.setdefault("w" + tok[2:], len(codes))
 
     def similarities(self, a: Any, b: Any) -> Any:
-        """Similarity of each pair (``a``: real words, ``b``: any vocabulary token)."""
+        """``similarity(vocab[a[i]], vocab[b[i]])[0]`` for every pair at once (``a``: real
+        words), or ``compound_similarity`` when ``joined[b[i]]`` (two words written together)."""
         a = np.asarray(a, dtype=np.int64)
         b = np.asarray(b, dtype=np.int64)
         if not len(a):

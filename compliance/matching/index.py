@@ -391,16 +391,7 @@ class Index:
         cuts = [0, *range(REACH_SLICE_KEYS, len(qh), REACH_SLICE_KEYS), len(qh)]
         cuts = sorted({int(np.searchsorted(qv, qv[c], "left")) if c < len(qh) else c for c in cuts})
         for lo_cut, hi_cut in itertools.pairwise(cuts):
-            sh, sv = qh[lo_cut:hi_cut], qv[lo_cut:hi_cut]
-            order = np.argsort(sh, kind="stable")
-            sh, sv = sh[order], sv[order]
-            lo = np.searchsorted(self.key_hash, sh, "left")
-            hi = np.searchsorted(self.key_hash, sh, "right")
-            lengths = hi - lo
-            pos = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
-            pair = np.sort(np.repeat(sv, lengths) * size + self.key_vocab[pos])
-            pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))]
-            a, b = np.divmod(pair, size)
+            a, b = self._meet(qh[lo_cut:hi_cut], qv[lo_cut:hi_cut])
             sim = facts.similarities(a, b)
             hit = sim >= F.TOKEN_MATCH_MIN
             parts.append((a[hit], b[hit], sim[hit]))
@@ -445,26 +436,24 @@ class Index:
             keys = query_keys(tok, compound, tok in known)
             all_keys.extend(keys)
             owner.extend([g] * len(keys))
-        if not all_keys:
-            return [], []
+        gs, vs = self._meet(np.asarray(all_keys, dtype=np.int64), np.asarray(owner, dtype=np.int64))
+        return gs.tolist(), vs.tolist()
+
+    def _meet(self, wanted: IntArray, owners: IntArray) -> tuple[IntArray, IntArray]:
+        """Distinct (owner, vocabulary id) pairs, sorted, for the hashed keys ``wanted``
+        (one owner each) that the vocabulary's keys meet."""
         # sorted keys let each binary search start where the previous one ended
-        wanted = np.asarray(all_keys, dtype=np.int64)
-        order = np.argsort(wanted)
-        q = wanted[order]
-        owners = np.asarray(owner, dtype=np.int64)[order]
+        order = np.argsort(wanted, kind="stable")
+        q, owners = wanted[order], owners[order]
         lo = np.searchsorted(self.key_hash, q, "left")
         hi = np.searchsorted(self.key_hash, q, "right")
         lengths = hi - lo
-        total = int(lengths.sum())
-        if total == 0:
-            return [], []
         # positions lo[i]..hi[i]-1 for every key, flattened
-        starts = np.repeat(lo - np.cumsum(lengths) + lengths, lengths)
-        pos = starts + np.arange(total)
-        own = np.repeat(owners, lengths)
-        pair = np.unique(own * len(self.vocab) + self.key_vocab[pos])
-        gs, vs = np.divmod(pair, len(self.vocab))
-        return gs.tolist(), vs.tolist()
+        pos = np.repeat(lo - np.cumsum(lengths) + lengths, lengths) + np.arange(int(lengths.sum()))
+        size = len(self.vocab)
+        pair = np.sort(np.repeat(owners, lengths) * size + self.key_vocab[pos])
+        pair = pair[np.concatenate(([True], pair[1:] != pair[:-1]))] if len(pair) else pair
+        return np.divmod(pair, size)
 
     def postings(self, v: int) -> Any:
         return self.post_ids[self.post_start[v] : self.post_start[v + 1]]

@@ -1,7 +1,7 @@
 """The index's table of what each listed word reaches agrees with the engine's own lookup.
 
 ``Index.build`` works out, for every real word of the vocabulary, what it reaches as a
-query token (``features.vocab_similarities`` on arrays); ``Matcher`` computes the same
+query token (``features.TokenFacts`` on arrays); ``Matcher`` computes the same
 live for words it has not seen (``Index.lookup`` and ``Matcher._reach``, one pair at a
 time with ``features.similarity``). Screening with the table must give exactly what the
 live computation gives, so both are compared word by word.
@@ -94,7 +94,7 @@ def test_table_matches_live_on_the_fixture_index() -> None:
     assert _assert_table_matches_live(m, _real_tokens(m)) > 50
 
 
-def test_vocab_similarities_equal_pairwise_similarity() -> None:
+def test_token_facts_equal_pairwise_similarity() -> None:
     rng = random.Random(5)
     words = sorted({w.lower().strip(",") for n in TRICKY for w in n.split()} | {"a", "j", "jo", "ja", "al"})
     joined = np.zeros(len(words), dtype=bool)
@@ -103,13 +103,13 @@ def test_vocab_similarities_equal_pairwise_similarity() -> None:
         for j in range(len(words)):
             a.append(i)
             b.append(j)
-    got = F.vocab_similarities(words, a, b, joined)
+    got = F.TokenFacts(words, joined).similarities(a, b)
     for i, j, s in zip(a, b, got.tolist(), strict=True):
         assert s == F.similarity(words[i], words[j])[0], (words[i], words[j])
     # against a word written together, what compound_similarity gives
     joined[:] = True
     pick = rng.sample(range(len(a)), 200)
-    got = F.vocab_similarities(words, [a[p] for p in pick], [b[p] for p in pick], joined)
+    got = F.TokenFacts(words, joined).similarities([a[p] for p in pick], [b[p] for p in pick])
     for p, s in zip(pick, got.tolist(), strict=True):
         assert s == F.compound_similarity(words[a[p]], words[b[p]])
 
